@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * contract.c
+ *	  The schema contract (shared/schema-contract.md) as static data.
+ *
+ * Every fact names the first revision that has it.  A new revision adds
+ * its version to contract_versions and its facts with that index; a fact
+ * that a revision removes would gain an "until" field.  Types are spelled
+ * as format_type() prints them, defaults as pg_get_expr() deparses them,
+ * so that expected and actual read the same way psql \d shows them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_constraint.h"
+
+#include "contract.h"
+
+/* Revisions in release order; the last one is the control file's default */
+const char *const contract_versions[] = {"1.0", "1.1", "1.2"};
+const int	contract_nversions = lengthof(contract_versions);
+
+#define R1_0 0
+#define R1_1 1
+#define R1_2 2
+
+const ContractLabel contract_labels[] = {
+	{R1_0, "decklevel", "A1"},
+	{R1_0, "decklevel", "A2"},
+	{R1_0, "decklevel", "B1"},
+	{R1_0, "decklevel", "B2"},
+	{R1_2, "decklevel", "C1"},
+	{R1_2, "decklevel", "C2"},
+	{R1_0, "carddifficulty", "EASY"},
+	{R1_0, "carddifficulty", "MEDIUM"},
+	{R1_0, "carddifficulty", "HARD"},
+	{R1_0, "cardstatus", "NEW"},
+	{R1_0, "cardstatus", "LEARNING"},
+	{R1_0, "cardstatus", "REVIEW"},
+	{R1_0, "cardstatus", "RELEARNING"},
+	{R1_0, "cardstatus", "MASTERED"},
+	{R1_0, "reviewrating", "AGAIN"},
+	{R1_0, "reviewrating", "HARD"},
+	{R1_0, "reviewrating", "GOOD"},
+	{R1_0, "reviewrating", "EASY"},
+};
+const int	contract_nlabels = lengthof(contract_labels);
+
+const ContractTable contract_tables[] = {
+	{R1_0, "users"},
+	{R1_0, "user_settings"},
+	{R1_0, "refresh_tokens"},
+	{R1_0, "decks"},
+	{R1_0, "cards"},
+	{R1_0, "user_deck_progress"},
+	{R1_0, "card_statistics"},
+	{R1_0, "reviews"},
+};
+const int	contract_ntables = lengthof(contract_tables);
+
+#define TSTZ "timestamp with time zone"
+#define VARCHAR255 "character varying(255)"
+
+/* Every table starts with its uuid key ... */
+#define ID_COLUMN(t) \
+	{R1_0, t, "id", "uuid", true, "gen_random_uuid()", NULL}
+/* ... and ends (in 1.0) with the two audit timestamps */
+#define TIMESTAMP_COLUMNS(t) \
+	{R1_0, t, "created_at", TSTZ, true, "now()", "Timestamp when record was created"}, \
+	{R1_0, t, "updated_at", TSTZ, true, "now()", "Timestamp when record was last updated"}
+
+const ContractColumn contract_columns[] = {
+	ID_COLUMN("users"),
+	{R1_0, "users", "email", VARCHAR255, true, NULL, NULL},
+	{R1_0, "users", "password_hash", VARCHAR255, false, NULL, NULL},
+	{R1_0, "users", "full_name", VARCHAR255, false, NULL, NULL},
+	{R1_0, "users", "is_active", "boolean", true, "true", NULL},
+	{R1_0, "users", "is_superuser", "boolean", true, "false", NULL},
+	{R1_0, "users", "email_verified_at", TSTZ, false, NULL, NULL},
+	{R1_0, "users", "google_id", VARCHAR255, false, NULL, NULL},
+	TIMESTAMP_COLUMNS("users"),
+	{R1_1, "users", "last_login_at", TSTZ, false, NULL, "Timestamp of last successful login"},
+	{R1_1, "users", "last_login_ip", "character varying(45)", false, NULL, "IP address of last successful login"},
+
+	ID_COLUMN("user_settings"),
+	{R1_0, "user_settings", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, "user_settings", "daily_goal", "integer", true, "20", NULL},
+	{R1_0, "user_settings", "email_notifications", "boolean", true, "true", NULL},
+	TIMESTAMP_COLUMNS("user_settings"),
+
+	ID_COLUMN("refresh_tokens"),
+	{R1_0, "refresh_tokens", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, "refresh_tokens", "token", "character varying(500)", true, NULL, NULL},
+	{R1_0, "refresh_tokens", "expires_at", TSTZ, true, NULL, NULL},
+	TIMESTAMP_COLUMNS("refresh_tokens"),
+
+	ID_COLUMN("decks"),
+	{R1_0, "decks", "name", VARCHAR255, true, NULL, NULL},
+	{R1_0, "decks", "description", "text", false, NULL, NULL},
+	{R1_0, "decks", "level", "decklevel", true, NULL, NULL},
+	{R1_0, "decks", "is_active", "boolean", true, "true", NULL},
+	TIMESTAMP_COLUMNS("decks"),
+
+	ID_COLUMN("cards"),
+	{R1_0, "cards", "deck_id", "uuid", true, NULL, NULL},
+	{R1_0, "cards", "front_text", "text", true, NULL, NULL},
+	{R1_0, "cards", "back_text", "text", true, NULL, NULL},
+	{R1_0, "cards", "example_sentence", "text", false, NULL, NULL},
+	{R1_0, "cards", "pronunciation", VARCHAR255, false, NULL, NULL},
+	{R1_0, "cards", "difficulty", "carddifficulty", true, "'MEDIUM'::carddifficulty", NULL},
+	{R1_0, "cards", "order_index", "integer", true, "0", NULL},
+	TIMESTAMP_COLUMNS("cards"),
+
+	ID_COLUMN("user_deck_progress"),
+	{R1_0, "user_deck_progress", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, "user_deck_progress", "deck_id", "uuid", true, NULL, NULL},
+	{R1_0, "user_deck_progress", "cards_studied", "integer", true, "0", NULL},
+	{R1_0, "user_deck_progress", "cards_mastered", "integer", true, "0", NULL},
+	{R1_0, "user_deck_progress", "last_studied_at", TSTZ, false, NULL, NULL},
+	TIMESTAMP_COLUMNS("user_deck_progress"),
+
+	ID_COLUMN("card_statistics"),
+	{R1_0, "card_statistics", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, "card_statistics", "card_id", "uuid", true, NULL, NULL},
+	{R1_0, "card_statistics", "easiness_factor", "double precision", true, "2.5", NULL},
+	{R1_0, "card_statistics", "interval", "integer", true, "0", NULL},
+	{R1_0, "card_statistics", "repetitions", "integer", true, "0", NULL},
+	{R1_0, "card_statistics", "next_review_date", "date", true, "CURRENT_DATE", NULL},
+	{R1_0, "card_statistics", "status", "cardstatus", true, "'NEW'::cardstatus", NULL},
+	TIMESTAMP_COLUMNS("card_statistics"),
+
+	ID_COLUMN("reviews"),
+	{R1_0, "reviews", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, "reviews", "card_id", "uuid", true, NULL, NULL},
+	{R1_0, "reviews", "quality", "reviewrating", true, NULL, NULL},
+	{R1_0, "reviews", "time_taken", "integer", true, NULL, NULL},
+	{R1_0, "reviews", "reviewed_at", TSTZ, true, "now()", NULL},
+	TIMESTAMP_COLUMNS("reviews"),
+};
+const int	contract_ncolumns = lengthof(contract_columns);
+
+#define PRIMARY_KEY(t) \
+	{R1_0, t, t "_pkey", CONSTRAINT_PRIMARY, "(id)", NULL, NULL}
+#define FOREIGN_KEY(t, col, ref) \
+	{R1_0, t, t "_" col "_fkey", CONSTRAINT_FOREIGN, "(" col ")", ref "(id)", "CASCADE"}
+
+const ContractConstraint contract_constraints[] = {
+	PRIMARY_KEY("users"),
+	PRIMARY_KEY("user_settings"),
+	FOREIGN_KEY("user_settings", "user_id", "users"),
+	PRIMARY_KEY("refresh_tokens"),
+	FOREIGN_KEY("refresh_tokens", "user_id", "users"),
+	PRIMARY_KEY("decks"),
+	PRIMARY_KEY("cards"),
+	FOREIGN_KEY("cards", "deck_id", "decks"),
+	PRIMARY_KEY("user_deck_progress"),
+	FOREIGN_KEY("user_deck_progress", "user_id", "users"),
+	FOREIGN_KEY("user_deck_progress", "deck_id", "decks"),
+	{R1_0, "user_deck_progress", "uq_user_deck", CONSTRAINT_UNIQUE, "(user_id, deck_id)", NULL, NULL},
+	PRIMARY_KEY("card_statistics"),
+	FOREIGN_KEY("card_statistics", "user_id", "users"),
+	FOREIGN_KEY("card_statistics", "card_id", "cards"),
+	{R1_0, "card_statistics", "uq_user_card", CONSTRAINT_UNIQUE, "(user_id, card_id)", NULL, NULL},
+	PRIMARY_KEY("reviews"),
+	FOREIGN_KEY("reviews", "user_id", "users"),
+	FOREIGN_KEY("reviews", "card_id", "cards"),
+};
+const int	contract_nconstraints = lengthof(contract_constraints);
+
+/* A single-column btree index named ix_<table>_<column>, as SQLAlchemy names them */
+#define INDEX(t, col, uniq) \
+	{R1_0, t, "ix_" t "_" col, uniq, "btree", "(" col ")"}
+
+const ContractIndex contract_indexes[] = {
+	INDEX("users", "email", true),
+	INDEX("users", "google_id", true),
+	INDEX("user_settings", "user_id", true),
+	INDEX("refresh_tokens", "user_id", false),
+	INDEX("refresh_tokens", "token", true),
+	INDEX("refresh_tokens", "expires_at", false),
+	INDEX("decks", "name", false),
+	INDEX("decks", "level", false),
+	INDEX("decks", "is_active", false),
+	INDEX("cards", "deck_id", false),
+	INDEX("cards", "difficulty", false),
+	INDEX("user_deck_progress", "user_id", false),
+	INDEX("user_deck_progress", "deck_id", false),
+	INDEX("card_statistics", "user_id", false),
+	INDEX("card_statistics", "card_id", false),
+	INDEX("card_statistics", "next_review_date", false),
+	INDEX("card_statistics", "status", false),
+	{R1_0, "card_statistics", "ix_card_statistics_user_due_cards", false, "btree",
+	"(user_id, next_review_date, status)"},
+	INDEX("reviews", "user_id", false),
+	INDEX("reviews", "card_id", false),
+	INDEX("reviews", "reviewed_at", false),
+};
+const int	contract_nindexes = lengthof(contract_indexes);

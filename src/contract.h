@@ -1,0 +1,79 @@
+/*-------------------------------------------------------------------------
+ *
+ * contract.h
+ *	  The expected schema of every released flashcard_schema revision.
+ *
+ * The data behind these declarations (contract.c) is the one home of the
+ * schema contract in the code: each fact carries the first revision that
+ * has it, so the schema of revision N is every fact with since <= N.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FLASHCARD_SCHEMA_CONTRACT_H
+#define FLASHCARD_SCHEMA_CONTRACT_H
+
+/* An enum label, in sort order within its type */
+typedef struct ContractLabel
+{
+	int			since;			/* index into contract_versions */
+	const char *type;
+	const char *label;
+} ContractLabel;
+
+/* A table of the extension */
+typedef struct ContractTable
+{
+	int			since;
+	const char *name;
+} ContractTable;
+
+/* A column, in position order within its table */
+typedef struct ContractColumn
+{
+	int			since;
+	const char *table;
+	const char *name;
+	const char *type;			/* format_type() spelling */
+	bool		notnull;
+	const char *defval;			/* deparsed default, or NULL */
+	const char *comment;		/* column comment, or NULL */
+} ContractColumn;
+
+/* A table constraint: primary key, unique or foreign key */
+typedef struct ContractConstraint
+{
+	int			since;
+	const char *table;
+	const char *name;
+	char		contype;		/* CONSTRAINT_PRIMARY, _UNIQUE or _FOREIGN */
+	const char *columns;		/* "(user_id, deck_id)" */
+	const char *references;		/* "users(id)" for a foreign key, else NULL */
+	const char *on_delete;		/* "CASCADE" for a foreign key, else NULL */
+} ContractConstraint;
+
+/* A plain index (those behind constraints are checked with the constraint) */
+typedef struct ContractIndex
+{
+	int			since;
+	const char *table;
+	const char *name;
+	bool		unique;
+	const char *method;
+	const char *columns;		/* "(user_id, next_review_date, status)" */
+} ContractIndex;
+
+extern const char *const contract_versions[];
+extern const int contract_nversions;
+
+extern const ContractLabel contract_labels[];
+extern const int contract_nlabels;
+extern const ContractTable contract_tables[];
+extern const int contract_ntables;
+extern const ContractColumn contract_columns[];
+extern const int contract_ncolumns;
+extern const ContractConstraint contract_constraints[];
+extern const int contract_nconstraints;
+extern const ContractIndex contract_indexes[];
+extern const int contract_nindexes;
+
+#endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

@@ -1,0 +1,390 @@
+/*-------------------------------------------------------------------------
+ *
+ * flashcard_schema.c
+ *	  SQL entry points: revision, status, verification and assertion.
+ *
+ * Every entry point here is referenced by a released extension script and
+ * must keep its name and signature in every later library, so that a newer
+ * library can serve a database still at an older revision.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "contract.h"
+#include "verify.h"
+
+PG_MODULE_MAGIC;
+
+#ifndef FLASHCARD_SCHEMA_VERSION
+#error "FLASHCARD_SCHEMA_VERSION must come from the control file (see Makefile)"
+#endif
+
+/* The longest version argument quoted back in an error message */
+#define MAX_SHOWN_VERSION 32
+
+/* flashcard_schema.allow_data_loss, read by the downgrade scripts */
+static bool allow_data_loss = false;
+
+void		_PG_init(void);
+
+/* Register the extension's settings when the library is loaded */
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("flashcard_schema.allow_data_loss",
+							 "Lets a downgrade discard data that the lower revision cannot hold.",
+							 "Off by default: a downgrade that would lose data refuses instead.",
+							 &allow_data_loss,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("flashcard_schema");
+}
+
+/* "1.0, 1.1, 1.2": the versions this library knows, for hints */
+static char *
+KnownVersions(void)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < contract_nversions; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", contract_versions[i]);
+	return buf.data;
+}
+
+/* Index of a version in the contract, or -1 if this library does not know it */
+static int
+ContractRevision(const char *version)
+{
+	for (int i = 0; i < contract_nversions; i++)
+	{
+		if (strcmp(contract_versions[i], version) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Whether a string is shaped like a version: digits, a dot, digits */
+static bool
+IsVersionShaped(const char *s, int len)
+{
+	int			dots = 0;
+	bool		digit_before = false;
+
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] >= '0' && s[i] <= '9')
+			digit_before = true;
+		else if (s[i] == '.' && digit_before && dots == 0)
+		{
+			dots++;
+			digit_before = false;
+		}
+		else
+			return false;
+	}
+	return dots == 1 && digit_before;
+}
+
+/* The installed extension, or an error if it is not installed here */
+static void
+RequireInstalledExtension(InstalledExtension *ext)
+{
+	if (!FindInstalledExtension(ext) || ext->version == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"flashcard_schema\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION flashcard_schema.")));
+}
+
+/*
+ * The contract revision to check: the version argument if given (validated),
+ * otherwise the installed one.
+ */
+static int
+RevisionToCheck(const InstalledExtension *ext, text *arg)
+{
+	int			revision;
+
+	if (arg == NULL)
+	{
+		revision = ContractRevision(ext->version);
+		if (revision < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("installed flashcard_schema version \"%s\" is unknown to library version %s",
+							ext->version, FLASHCARD_SCHEMA_VERSION),
+					 errdetail("The database was updated by a newer release than the library now installed."),
+					 errhint("Install the flashcard_schema package that provides version %s, or verify against one of: %s.",
+							 ext->version, KnownVersions())));
+		return revision;
+	}
+	else
+	{
+		char	   *version = text_to_cstring(arg);
+		int			len = strlen(version);
+		char	   *shown = version;
+
+		revision = ContractRevision(version);
+		if (revision >= 0)
+			return revision;
+
+		/* Quote back at most a short, whole-character prefix */
+		if (len > MAX_SHOWN_VERSION)
+			shown = psprintf("%.*s...", pg_mbcliplen(version, len, MAX_SHOWN_VERSION), version);
+		if (len == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("flashcard_schema version must not be empty"),
+					 errhint("Known versions are: %s. Pass NULL for the installed one.",
+							 KnownVersions())));
+		else if (!IsVersionShaped(version, len))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid flashcard_schema version \"%s\"", shown),
+					 errdetail("A version is two numbers separated by a dot, such as \"%s\".",
+							   FLASHCARD_SCHEMA_VERSION),
+					 errhint("Known versions are: %s. Pass NULL for the installed one.",
+							 KnownVersions())));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown flashcard_schema version \"%s\"", shown),
+					 errhint("Known versions are: %s. Pass NULL for the installed one.",
+							 KnownVersions())));
+		pg_unreachable();
+	}
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_revision);
+
+/* The installed revision, as pg_extension records it */
+Datum
+flashcard_schema_revision(PG_FUNCTION_ARGS)
+{
+	InstalledExtension ext;
+
+	RequireInstalledExtension(&ext);
+	PG_RETURN_TEXT_P(cstring_to_text(ext.version));
+}
+
+/* Run a query (with at most one text argument) through SPI; first column of its first row, or NULL */
+static char *
+QueryText(const char *sql, const char *arg)
+{
+	Oid			argtype = TEXTOID;
+	Datum		value = arg ? CStringGetTextDatum(arg) : (Datum) 0;
+	int			rc;
+	char	   *result = NULL;
+
+	rc = SPI_execute_with_args(sql, arg ? 1 : 0, &argtype, &value, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed > 0)
+		result = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_status);
+
+/*
+ * Installed, library and default versions, and the updates pending.
+ *
+ * The default version and the update path live in the control file and the
+ * script directory, which the server exposes only through SQL functions, so
+ * this one entry point uses SPI.
+ */
+Datum
+flashcard_schema_status(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	InstalledExtension ext;
+	char	   *default_version;
+	char	   *path;
+	ArrayBuildState *pending;
+	MemoryContext caller = CurrentMemoryContext;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	RequireInstalledExtension(&ext);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	default_version = QueryText("SELECT default_version FROM pg_catalog.pg_available_extensions "
+								"WHERE name = 'flashcard_schema'",
+								NULL);
+	path = QueryText("SELECT path FROM pg_catalog.pg_extension_update_paths('flashcard_schema') "
+					 "WHERE source = $1 AND target = "
+					 "(SELECT default_version FROM pg_catalog.pg_available_extensions "
+					 "WHERE name = 'flashcard_schema')",
+					 ext.version);
+	if (default_version)
+		default_version = MemoryContextStrdup(caller, default_version);
+	if (path)
+		path = MemoryContextStrdup(caller, path);
+	SPI_finish();
+
+	/* "1.0--1.1--1.2" from 1.0: the pending steps are 1.1 and 1.2 */
+	pending = initArrayResult(TEXTOID, caller, false);
+	for (char *sep = path ? strstr(path, "--") : NULL; sep != NULL;)
+	{
+		char	   *step = sep + 2;
+
+		sep = strstr(step, "--");
+		accumArrayResult(pending,
+						 PointerGetDatum(cstring_to_text_with_len(step, sep ? (int) (sep - step) : (int) strlen(step))),
+						 false, TEXTOID, caller);
+	}
+
+	values[0] = CStringGetTextDatum(ext.version);
+	values[1] = CStringGetTextDatum(FLASHCARD_SCHEMA_VERSION);
+	if (default_version)
+		values[2] = CStringGetTextDatum(default_version);
+	else
+		nulls[2] = true;
+	values[3] = makeArrayResult(pending, caller);
+	values[4] = BoolGetDatum(default_version != NULL &&
+							 strcmp(ext.version, default_version) == 0 &&
+							 strcmp(FLASHCARD_SCHEMA_VERSION, default_version) == 0);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/* State for collecting check rows into a tuplestore */
+typedef struct RowSink
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} RowSink;
+
+/* Datum for a possibly-NULL C string */
+static inline Datum
+NullableText(const char *s, bool *isnull)
+{
+	*isnull = (s == NULL);
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+/* CheckEmitter that appends a row to the result set */
+static void
+EmitRow(void *arg, const char *object_type, const char *object_name,
+		const char *check_name, bool ok, const char *expected, const char *actual)
+{
+	RowSink    *sink = (RowSink *) arg;
+	Datum		values[6];
+	bool		nulls[6];
+
+	values[0] = NullableText(object_type, &nulls[0]);
+	values[1] = NullableText(object_name, &nulls[1]);
+	values[2] = NullableText(check_name, &nulls[2]);
+	values[3] = BoolGetDatum(ok);
+	nulls[3] = false;
+	values[4] = NullableText(expected, &nulls[4]);
+	values[5] = NullableText(actual, &nulls[5]);
+	tuplestore_putvalues(sink->store, sink->desc, values, nulls);
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_verify);
+
+/* One row per check of the live catalog against a revision (NULL: the installed one) */
+Datum
+flashcard_schema_verify(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	InstalledExtension ext;
+	int			revision;
+	RowSink		sink;
+	MemoryContext work;
+	MemoryContext old;
+
+	InitMaterializedSRF(fcinfo, 0);
+	RequireInstalledExtension(&ext);
+	revision = RevisionToCheck(&ext, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0));
+
+	sink.store = rsinfo->setResult;
+	sink.desc = rsinfo->setDesc;
+	work = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema verify",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	VerifySchema(&ext, revision, EmitRow, &sink);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	return (Datum) 0;
+}
+
+/* State for collecting failed checks into an error detail */
+typedef struct FailureList
+{
+	StringInfoData detail;
+	int			nchecks;
+	int			nfailed;
+} FailureList;
+
+/* CheckEmitter that describes each failing check on a line of its own */
+static void
+EmitFailure(void *arg, const char *object_type, const char *object_name,
+			const char *check_name, bool ok, const char *expected, const char *actual)
+{
+	FailureList *failures = (FailureList *) arg;
+
+	failures->nchecks++;
+	if (ok)
+		return;
+	failures->nfailed++;
+	appendStringInfo(&failures->detail, "\n%s %s: %s: expected %s, found %s",
+					 object_type, object_name, check_name,
+					 expected ? expected : "none", actual ? actual : "none");
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_assert);
+
+/* Return quietly if the live schema matches the installed revision, else raise an error */
+Datum
+flashcard_schema_assert(PG_FUNCTION_ARGS)
+{
+	InstalledExtension ext;
+	int			revision;
+	FailureList failures;
+	MemoryContext work;
+	MemoryContext old;
+
+	RequireInstalledExtension(&ext);
+	revision = RevisionToCheck(&ext, NULL);
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema assert",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	initStringInfo(&failures.detail);
+	failures.nchecks = 0;
+	failures.nfailed = 0;
+	VerifySchema(&ext, revision, EmitFailure, &failures);
+	MemoryContextSwitchTo(old);
+
+	if (failures.nfailed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
+				 errmsg("flashcard_schema %s does not match its expected schema", ext.version),
+				 errdetail("%d of %d checks failed:%s",
+						   failures.nfailed, failures.nchecks, failures.detail.data),
+				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
+
+	MemoryContextDelete(work);
+	PG_RETURN_VOID();
+}
