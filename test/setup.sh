@@ -1,0 +1,36 @@
+# Sourced by test/demo.sh and test/run.sh: install what the project needs on
+# Debian 12 (through sudo when not root), then build and install the extension.
+# PG_MAJOR (default 15) picks the server; PG_CONFIG may point elsewhere.
+set -euo pipefail
+
+PG_MAJOR=${PG_MAJOR:-15}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PG_MAJOR TOP
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+# Debian packages: the server and its headers, the build tools, pgTAP and
+# pg_prove, and SQLAlchemy/Alembic for the model comparison test.
+PACKAGES=(
+    "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-common
+    build-essential "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl
+    python3 python3-sqlalchemy python3-alembic python3-psycopg2
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing Debian packages: ${missing[*]}"
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
+export PG_CONFIG
+export PATH="$($PG_CONFIG --bindir):$PATH"
+
+echo "== building and installing flashcard_schema for $($PG_CONFIG --version)"
+make -C "$TOP" -s PG_CONFIG="$PG_CONFIG"
+"${SUDO[@]}" make -C "$TOP" -s PG_CONFIG="$PG_CONFIG" install
