@@ -64,6 +64,7 @@ typedef struct LiveConstraint
 {
 	char	   *name;
 	char		contype;
+	Oid			oid;
 	char	   *columns;
 	char	   *references;
 	char		on_delete;
@@ -479,6 +480,7 @@ LoadConstraints(Oid relid, int *nconstraints)
 		}
 		lc = &cons[n++];
 		memset(lc, 0, sizeof(LiveConstraint));
+		lc->oid = con->oid;
 		lc->name = pstrdup(NameStr(con->conname));
 		lc->contype = con->contype;
 		lc->index = con->conindid;
@@ -543,8 +545,51 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 	{
 		if (!cons[j].matched)
 			Extra(cxt, "constraint", cons[j].name,
-				  psprintf("%s %s", ContypeName(cons[j].contype), cons[j].columns));
+				  TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+														  ObjectIdGetDatum(cons[j].oid))));
 	}
+}
+
+/*
+ * "(a, b DESC)": an index's key columns with their sort order, and its
+ * INCLUDE columns, as psql's \d lists them.  (pg_get_indexdef_columns()
+ * leaves out the sort order, which the contract does specify.)
+ */
+static char *
+IndexColumnList(HeapTuple tup, TupleDesc desc)
+{
+	Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
+	bool		isnull;
+	int2vector *options = (int2vector *) DatumGetPointer(heap_getattr(tup, Anum_pg_index_indoption,
+																	   desc, &isnull));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int k = 0; k < ind->indnatts; k++)
+	{
+		char	   *col = TextDatumGetCString(DirectFunctionCall3(pg_get_indexdef_ext,
+																  ObjectIdGetDatum(ind->indexrelid),
+																  Int32GetDatum(k + 1),
+																  BoolGetDatum(true)));
+
+		if (k == ind->indnkeyatts)
+			appendStringInfoString(&buf, ") INCLUDE (");
+		else if (k > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfoString(&buf, col);
+		if (k < ind->indnkeyatts)
+		{
+			int16		opt = isnull ? 0 : options->values[k];
+
+			if (opt & INDOPTION_DESC)
+				appendStringInfoString(&buf, (opt & INDOPTION_NULLS_FIRST) ? " DESC" : " DESC NULLS LAST");
+			else if (opt & INDOPTION_NULLS_FIRST)
+				appendStringInfoString(&buf, " NULLS FIRST");
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
 }
 
 /* Load the indexes of a table from pg_index */
@@ -585,7 +630,7 @@ LoadIndexes(Oid relid, int *nindexes)
 		li->name = pstrdup(NameStr(((Form_pg_class) GETSTRUCT(reltup))->relname));
 		li->method = get_am_name(((Form_pg_class) GETSTRUCT(reltup))->relam);
 		ReleaseSysCache(reltup);
-		li->columns = psprintf("(%s)", pg_get_indexdef_columns(ind->indexrelid, true));
+		li->columns = IndexColumnList(tup, RelationGetDescr(catalog));
 		if (!heap_attisnull(tup, Anum_pg_index_indpred, NULL))
 			li->predicate = pg_get_indexdef_string(ind->indexrelid);
 	}

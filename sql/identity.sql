@@ -1,0 +1,81 @@
+--
+-- identity: every route to a version yields the identical catalog.
+--
+-- A snapshot of name-only catalog facts (test/catalog_facts.psql) is taken
+-- after each route and compared, both ways, with the fresh install of the
+-- same version.  Any row printed below is a difference.
+--
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+\i test/catalog_facts.psql
+
+CREATE TEMP TABLE snapshot (route text, version text, kind text, object text, fact text);
+
+-- take a snapshot of the current install under a route name
+CREATE FUNCTION pg_temp.snap(route text) RETURNS bigint LANGUAGE sql AS $$
+    INSERT INTO snapshot
+    SELECT route, (SELECT extversion FROM pg_extension WHERE extname = 'flashcard_schema'), f.*
+    FROM catalog_facts f;
+    SELECT count(*) FROM snapshot WHERE snapshot.route = snap.route;
+$$;
+
+-- fresh installs
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+SELECT pg_temp.snap('fresh 1.0');
+DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.1';
+SELECT pg_temp.snap('fresh 1.1');
+DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema;
+SELECT pg_temp.snap('fresh 1.2');
+DROP EXTENSION flashcard_schema;
+
+-- step by step up, and down and back up again
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT pg_temp.snap('1.0 > 1.1');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT pg_temp.snap('1.0 > 1.1 > 1.2');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT pg_temp.snap('1.2 > 1.1');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+SELECT pg_temp.snap('1.2 > 1.1 > 1.0');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT pg_temp.snap('1.0 > 1.2 (one statement, after a round trip)');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+SELECT pg_temp.snap('1.2 > 1.0 (one statement)');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT pg_temp.snap('1.0 > 1.1 > 1.0 > 1.1');
+DROP EXTENSION flashcard_schema;
+
+-- each route against the fresh install of its version: no row means identical
+SELECT s.route, s.version, count(*) AS facts,
+       (SELECT count(*) FROM (
+            (SELECT kind, object, fact FROM snapshot WHERE route = s.route
+             EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version)
+            UNION ALL
+            (SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version
+             EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = s.route)) d) AS differences
+FROM snapshot s
+GROUP BY s.route, s.version
+ORDER BY s.version, s.route;
+
+-- the differences themselves, if any
+SELECT s.route, d.kind, d.object, d.fact
+FROM (SELECT DISTINCT route, version FROM snapshot WHERE route NOT LIKE 'fresh%') s,
+LATERAL ((SELECT 'extra' AS side, kind, object, fact FROM snapshot WHERE route = s.route
+          EXCEPT SELECT 'extra', kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version)
+         UNION ALL
+         (SELECT 'missing', kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version
+          EXCEPT SELECT 'missing', kind, object, fact FROM snapshot WHERE route = s.route)) d
+ORDER BY 1, 2, 3, 4;
+
+-- and the versions really differ from each other: the comparison can fail
+SELECT a.version AS from_version, b.version AS to_version, count(*) AS facts_only_in_from
+FROM (SELECT DISTINCT version FROM snapshot) a, (SELECT DISTINCT version FROM snapshot) b,
+LATERAL (SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || a.version
+         EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || b.version) d
+WHERE a.version <> b.version
+GROUP BY 1, 2 ORDER BY 1, 2;

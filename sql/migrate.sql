@@ -1,0 +1,88 @@
+--
+-- migrate: each update and each downgrade, with the schema psql shows at
+-- every step, the rows kept, and the refusals that protect data.
+--
+\set SHOW_CONTEXT never
+SET client_min_messages = warning;
+
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+INSERT INTO users (id, email, full_name)
+VALUES ('00000000-0000-0000-0000-000000000001', 'maria@example.gr', 'Μαρία Παπαδοπούλου');
+INSERT INTO decks (id, name, level)
+VALUES ('00000000-0000-0000-0000-00000000000d', 'Ελληνικά για αρχάριους', 'A1');
+INSERT INTO cards (deck_id, front_text, back_text)
+VALUES ('00000000-0000-0000-0000-00000000000d', 'καλημέρα', 'good morning');
+
+-- 1.0 -> 1.1: users gains its last login, after updated_at
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT flashcard_schema_revision();
+\d users
+SELECT email, full_name, last_login_at, last_login_ip FROM users;
+
+-- 1.1 -> 1.2: decklevel gains C1 and C2
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT flashcard_schema_revision();
+SELECT enum_range(NULL::decklevel);
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- data the lower revisions cannot hold
+UPDATE users SET last_login_at = '2026-11-24 10:00+00', last_login_ip = '192.0.2.7';
+UPDATE decks SET level = 'C1';
+
+-- 1.2 -> 1.1 refuses while a deck is at C1 or C2, and changes nothing
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+\echo :LAST_ERROR_SQLSTATE
+SELECT flashcard_schema_revision(), (SELECT level FROM decks) AS level;
+
+-- ... and so does 1.2 -> 1.0 in one statement
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+\echo :LAST_ERROR_SQLSTATE
+
+-- with the data moved away, 1.2 -> 1.1 goes through
+UPDATE decks SET level = 'B2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT flashcard_schema_revision();
+SELECT enum_range(NULL::decklevel);
+SELECT name, level FROM decks;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- 1.1 -> 1.0 refuses while a user has a last login
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+\echo :LAST_ERROR_SQLSTATE
+SELECT flashcard_schema_revision(), (SELECT last_login_ip FROM users) AS last_login_ip;
+
+-- the session can accept the loss explicitly
+SET flashcard_schema.allow_data_loss = on;
+SET client_min_messages = notice;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+SET client_min_messages = warning;
+RESET flashcard_schema.allow_data_loss;
+SELECT flashcard_schema_revision();
+\d users
+SELECT email, full_name FROM users;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- and back up in one statement: 1.0 -> 1.2
+ALTER EXTENSION flashcard_schema UPDATE;
+SELECT flashcard_schema_revision();
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- with allow_data_loss on, C1/C2 decks are moved to B2 on the way down
+UPDATE decks SET level = 'C2';
+SET flashcard_schema.allow_data_loss = on;
+SET client_min_messages = notice;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SET client_min_messages = warning;
+RESET flashcard_schema.allow_data_loss;
+SELECT name, level FROM decks;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- the setting is a boolean: anything else is refused when it is set
+SET flashcard_schema.allow_data_loss = maybe;
+
+-- every row is still there, Greek text byte for byte
+SELECT u.full_name, d.name, c.front_text, c.back_text,
+       convert_to(c.front_text, 'UTF8') AS front_bytes
+FROM users u, decks d JOIN cards c ON c.deck_id = d.id;
+
+DROP EXTENSION flashcard_schema;
