@@ -118,10 +118,12 @@ Extra(VerifyContext *cxt, const char *object_type, const char *object_name,
 
 /* Name of the extension an object belongs to, or NULL */
 static const char *
-MemberOf(Oid classid, Oid objid)
+MemberOf(VerifyContext *cxt, Oid classid, Oid objid)
 {
 	Oid			extoid = getExtensionOfObject(classid, objid);
 
+	if (extoid == cxt->ext->oid)
+		return EXTENSION_NAME;
 	return OidIsValid(extoid) ? get_extension_name(extoid) : NULL;
 }
 
@@ -299,7 +301,7 @@ VerifyEnum(VerifyContext *cxt, const char *typname)
 
 	Check(cxt, "type", typname, "labels", expected.data, actual.data);
 	Check(cxt, "type", typname, "extension member", EXTENSION_NAME,
-		  MemberOf(TypeRelationId, typoid));
+		  MemberOf(cxt, TypeRelationId, typoid));
 }
 
 /* Load the live columns of a table with their defaults and comments */
@@ -724,7 +726,7 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	ReleaseSysCache(tup);
 
 	Check(cxt, "table", table, "extension member", EXTENSION_NAME,
-		  MemberOf(RelationRelationId, relid));
+		  MemberOf(cxt, RelationRelationId, relid));
 	for (int i = 0; i < cxt->ext->nconfig; i++)
 	{
 		if (cxt->ext->config[i] == relid)
