@@ -1,0 +1,31 @@
+-- test/contract_1_1.sql: CREATE EXTENSION flashcard_schema VERSION '1.1'
+-- yields exactly the schema of the contract (schema-contract.md) at 1.1.
+-- The facts are in contract_facts.psql (with 1.1's users.last_login_at and
+-- users.last_login_ip), the assertions shared by every version in
+-- contract_common.psql; this file adds what only 1.1 has.
+\set QUIET 1
+\set ON_ERROR_STOP 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+\encoding UTF8
+SET client_min_messages = warning;
+
+\set version 1.1
+
+BEGIN;
+\ir contract_facts.psql
+CREATE SCHEMA flashcard;
+CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
+
+-- contract_common.psql (1.0 facts, + 4 for each of 1.1's two columns), then 1 below.
+SELECT plan(:contract_common_tests + 2 * 4 + 1);
+\ir contract_common.psql
+
+-- 1.1 predates the C levels (1.2).
+SELECT throws_ok($$INSERT INTO flashcard.decks (name, level) VALUES ('Προχωρημένο', 'C1')$$,
+                 '22P02', 'invalid input value for enum flashcard.decklevel: "C1"',
+                 'A deck cannot be at level C1 before 1.2');
+
+SELECT * FROM finish();
+ROLLBACK;
