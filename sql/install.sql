@@ -80,3 +80,11 @@ DROP EXTENSION flashcard_schema;
 RESET search_path;
 DROP FUNCTION public.now();
 DROP FUNCTION public.gen_random_uuid();
+
+-- a fresh 1.2 is installed by its own script, so C1/C2 are usable in the
+-- installing transaction (as a single-transaction restore needs)
+BEGIN;
+CREATE EXTENSION flashcard_schema;
+INSERT INTO decks (name, level) VALUES ('Προχωρημένα', 'C2');
+SELECT name, level FROM decks;
+ROLLBACK;

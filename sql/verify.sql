@@ -78,7 +78,7 @@ CREATE EXTENSION flashcard_schema;
 
 -- a table dropped from pg_dump's list, and a table that is gone
 BEGIN;
-UPDATE pg_extension SET extconfig = array_remove(extconfig, 'cards'::regclass::oid)
+UPDATE pg_extension SET extconfig = array_remove(extconfig, 'cards'::regclass::oid), extcondition = extcondition[2:]
 WHERE extname = 'flashcard_schema';
 ALTER EXTENSION flashcard_schema DROP TABLE reviews;
 DROP TABLE reviews;
