@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# test/data_loss_warnings.t: what psql shows when a downgrade would discard
+# data: without flashcard_schema.allow_data_loss, an ERROR with DETAIL and
+# HINT (and exit status 1); with it, one WARNING per step that discards
+# something, naming what and how many rows; with nothing at stake, nothing.
+# (test/data_downgrades.sql checks SQLSTATEs, rows and versions; pgTAP cannot
+# see warnings.)
+#
+# Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
+source "$(dirname "$0")/tap_helpers.bash"
+DB=flashcard_schema_test_warnings
+
+run() {  # run psql commands (-c ...) on DB; sets OUT, ERR, RC
+    psql -X -A -t -q -v ON_ERROR_STOP=1 -v SHOW_CONTEXT=never -d $DB "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
+
+at_stake="
+INSERT INTO decks (id, name, level) VALUES
+('d0000000-0000-4000-8000-0000000000c1', 'Προχωρημένα: Ο Καβάφης', 'C1'),
+('d0000000-0000-4000-8000-0000000000c2', 'Άριστα: Αρχαία', 'C2');
+UPDATE users SET last_login_at = '2024-03-10 08:00:00+00', last_login_ip = '2001:db8::1'
+WHERE id = 'a0000000-0000-4000-8000-000000000001';
+UPDATE users SET last_login_ip = '192.0.2.44' WHERE id = 'a0000000-0000-4000-8000-000000000002';"
+
+newdb $DB
+sql $DB <<SQL
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+\i $TEST_DIR/fixture_rows.psql
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SQL
+ok $? "at 1.2 with the fixture"
+sql $DB <<<"$at_stake"
+ok $? "two decks at C1/C2 and two users with a last login"
+
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'"
+is "$RC" 1 "1.2 -> 1.1 with decks at C1/C2: psql fails"
+is "$ERR" "ERROR:  downgrading flashcard_schema to 1.1 would discard the level of 2 deck(s) at C1 or C2
+DETAIL:  Revision 1.1 has no levels C1 and C2; 2 row(s) of table decks use them.
+HINT:  Move those decks to another level or delete them first, or run SET flashcard_schema.allow_data_loss = on in this session to have them moved to level B2." \
+    "1.2 -> 1.1 refused: the error, its detail and its hint as psql shows them"
+
+run -c "SET flashcard_schema.allow_data_loss = on" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'"
+is "$RC" 0 "allow_data_loss = on: 1.2 -> 1.1 succeeds"
+is "$ERR" "WARNING:  flashcard_schema.allow_data_loss is on: moving 2 deck(s) from level C1 or C2 to B2" \
+    "allow_data_loss = on, 1.2 -> 1.1: one WARNING, naming the decks moved to B2 and how many"
+
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
+is "$RC" 1 "1.1 -> 1.0 with last logins: psql fails"
+is "$ERR" "ERROR:  downgrading flashcard_schema to 1.0 would discard the last login of 2 user(s)
+DETAIL:  Revision 1.0 has no columns users.last_login_at and users.last_login_ip; 2 row(s) hold a value in them.
+HINT:  Copy or clear those values first, or run SET flashcard_schema.allow_data_loss = on in this session to accept the loss." \
+    "1.1 -> 1.0 refused: the error, its detail and its hint as psql shows them"
+
+run -c "SET flashcard_schema.allow_data_loss = on" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
+is "$RC" 0 "allow_data_loss = on: 1.1 -> 1.0 succeeds"
+is "$ERR" "WARNING:  flashcard_schema.allow_data_loss is on: discarding the last login of 2 user(s)" \
+    "allow_data_loss = on, 1.1 -> 1.0: one WARNING, naming the last logins discarded and how many"
+
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
+is "$RC:$ERR" "0:" "1.0 -> 1.2: succeeds without a message"
+sql $DB <<SQL
+UPDATE decks SET level = 'C1' WHERE id = 'd0000000-0000-4000-8000-0000000000c1';
+UPDATE decks SET level = 'C2' WHERE id = 'd0000000-0000-4000-8000-0000000000c2';
+UPDATE users SET last_login_at = now() WHERE id IN ('a0000000-0000-4000-8000-000000000001',
+                                                    'a0000000-0000-4000-8000-000000000003');
+SQL
+ok $? "the two decks back at C1/C2, two users with a last login again"
+run -c "SET flashcard_schema.allow_data_loss = on" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
+is "$RC" 0 "allow_data_loss = on: 1.2 -> 1.0 in one statement succeeds"
+is "$ERR" "WARNING:  flashcard_schema.allow_data_loss is on: moving 2 deck(s) from level C1 or C2 to B2
+WARNING:  flashcard_schema.allow_data_loss is on: discarding the last login of 2 user(s)" \
+    "allow_data_loss = on, 1.2 -> 1.0: one WARNING per step, in order"
+run -c "SELECT extversion FROM pg_extension WHERE extname = 'flashcard_schema'" \
+    -c "SELECT string_agg(level::text, ',' ORDER BY id) FROM decks"
+is "$OUT" "1.0
+A1,A2,B1,B2,B2,B2" "now at 1.0, the two decks at B2"
+
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
+is "$RC:$ERR" "0:" "with nothing at stake, 1.2 -> 1.0 succeeds without a message (allow_data_loss not set)"
+
+done_testing

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# test/dump_restore.t: backups restore completely.
+#
+# At 1.2, with data in all eight tables (reached by the long route: installed
+# at 1.0, populated, updated, downgraded and updated again, then given decks
+# at C1/C2 and last logins), `pg_dump -Fc` + `pg_restore` (also with
+# --single-transaction) and plain `pg_dump | psql` each give a new database
+# with every row identical (per-table md5 of every row's text), the catalog
+# facts of the source and of a fresh install of 1.2, and a clean verify().
+#
+# pg_dump writes `CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA
+# public` without a version.  So a dump of a 1.0 or 1.1 database, restored
+# into an empty database, gets the default version (1.2): the restore
+# succeeds and the rows load (their COPY names its columns), but the schema
+# is not the source's.  The procedure that keeps the version: create the
+# extension at the dump's version in the new database first, then restore
+# (CREATE EXTENSION IF NOT EXISTS is then a no-op).  Both are checked here,
+# for 1.0 and 1.1, with both dump formats.
+#
+# Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
+source "$(dirname "$0")/tap_helpers.bash"
+P=flashcard_schema_test_dump
+
+# the 1.2 source -------------------------------------------------------------
+newdb ${P}_src12
+sql ${P}_src12 <<SQL
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+\i $TEST_DIR/fixture_rows.psql
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SQL
+ok $? "source: installed at 1.0, populated, updated to 1.2, downgraded to 1.0 and updated to 1.2"
+
+# rows only 1.1 and 1.2 can hold: last logins, decks at C1 and C2
+at_1_1_rows="
+UPDATE users SET last_login_at = '2024-03-10 08:00:00.5+00', last_login_ip = '2001:db8::1'
+WHERE id = 'a0000000-0000-4000-8000-000000000001';
+UPDATE users SET last_login_at = NULL, last_login_ip = '192.0.2.44'
+WHERE id = 'a0000000-0000-4000-8000-000000000002';"
+at_1_2_rows="
+INSERT INTO decks (id, name, description, level, created_at, updated_at) VALUES
+('d0000000-0000-4000-8000-0000000000c1', 'Προχωρημένα: Ο Καβάφης', 'Ιθάκη, στίχος-στίχος', 'C1',
+ '2024-03-01 10:00:00+00', '2024-03-01 10:00:00+00'),
+('d0000000-0000-4000-8000-0000000000c2', 'Άριστα: Αρχαία', NULL, 'C2',
+ '2024-03-02 10:00:00+00', '2024-03-02 10:00:00+00');
+INSERT INTO cards (id, deck_id, front_text, back_text, created_at, updated_at) VALUES
+('e0000000-0000-4000-8000-0000000000c1', 'd0000000-0000-4000-8000-0000000000c1',
+ 'Σα βγεις στον πηγαιμό για την Ιθάκη', 'As you set out for Ithaka', '2024-03-01 10:00:00+00', '2024-03-01 10:00:00+00');"
+sql ${P}_src12 <<<"$at_1_1_rows $at_1_2_rows"
+ok $? "source: decks at C1 and C2 and two last logins added at 1.2"
+
+src_digests=$(digests ${P}_src12)
+is "$(sed 's/, md5 .*//' <<<"$src_digests")" "card_statistics: 5 rows
+cards: 7 rows
+decks: 6 rows
+refresh_tokens: 4 rows
+reviews: 6 rows
+user_deck_progress: 4 rows
+user_settings: 3 rows
+users: 4 rows" "source: rows in every one of the eight tables"
+is "$(sql ${P}_src12 -c "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attisdropped")" 2 \
+    "source: users has 2 dropped columns (left by the downgrade): positions differ from a fresh install"
+src_facts=$(facts ${P}_src12)
+[ "$(grep -c '^column | users\.' <<<"$src_facts")" -eq 12 ] && [ "$(wc -l <<<"$src_facts")" -gt 100 ]
+ok $? "source: catalog facts cover the schema (12 columns of users, over 100 facts)"
+
+newdb ${P}_fresh12
+sql ${P}_fresh12 -c "CREATE EXTENSION flashcard_schema"
+fresh12_facts=$(facts ${P}_fresh12)
+is "$src_facts" "$fresh12_facts" "source: catalog facts identical to a fresh install of 1.2"
+
+pg_dump -Fc -f "$WORK/src12.dump" ${P}_src12
+ok $? "pg_dump -Fc of the 1.2 source"
+pg_dump -f "$WORK/src12.sql" ${P}_src12
+ok $? "plain pg_dump of the 1.2 source"
+grep -qxF 'CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;' "$WORK/src12.sql"
+ok $? "the dump creates the extension without a version: CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;"
+
+check_restored() {  # DB SOURCE-DIGESTS SOURCE-FACTS FRESH-FACTS VERSION HOW
+    local db=$1 want_digests=$2 want_facts=$3 fresh_facts=$4 v=$5 how=$6
+    is "$(version "$db")" "$v" "$how: extension at $v"
+    is "$(digests "$db")" "$want_digests" "$how: every row of the eight tables identical to the source"
+    local got_facts
+    got_facts=$(facts "$db")
+    is "$got_facts" "$want_facts" "$how: catalog facts identical to the source"
+    is "$got_facts" "$fresh_facts" "$how: catalog facts identical to a fresh install of $v"
+    [[ "$(failed_checks "$db")" =~ ^0\ of\ [1-9][0-9]*$ ]]
+    ok $? "$how: flashcard_schema_verify() is clean"
+}
+
+newdb ${P}_r12c
+pg_restore --exit-on-error -d ${P}_r12c "$WORK/src12.dump" 2>"$WORK/err"
+ok $? "pg_restore of the 1.2 dump into an empty database succeeds"
+is "$(cat "$WORK/err")" "" "pg_restore of the 1.2 dump: prints nothing on stderr"
+check_restored ${P}_r12c "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_dump -Fc | pg_restore"
+
+newdb ${P}_r12s
+pg_restore --exit-on-error --single-transaction -d ${P}_r12s "$WORK/src12.dump"
+ok $? "pg_restore --single-transaction of the 1.2 dump succeeds (rows at C1/C2 load in the transaction that creates the labels)"
+check_restored ${P}_r12s "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_restore --single-transaction"
+
+newdb ${P}_r12p
+psql -X -q -v ON_ERROR_STOP=1 -d ${P}_r12p -f "$WORK/src12.sql" >/dev/null 2>"$WORK/err"
+ok $? "plain dump of 1.2 piped into psql -v ON_ERROR_STOP=1 succeeds"
+is "$(cat "$WORK/err")" "" "plain dump of 1.2 into psql: prints nothing on stderr"
+check_restored ${P}_r12p "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_dump | psql"
+
+# 1.0 and 1.1 sources --------------------------------------------------------
+for v in 1.0 1.1; do
+    s=${P}_src${v/./}
+    newdb "$s"
+    sql "$s" <<SQL
+CREATE EXTENSION flashcard_schema VERSION '1.0';
+\i $TEST_DIR/fixture_rows.psql
+SQL
+    [ "$v" = 1.0 ] || sql "$s" -c "ALTER EXTENSION flashcard_schema UPDATE TO '$v'"
+    ok $? "$v source: installed at 1.0, populated, at $v"
+    if [ "$v" = 1.1 ]; then
+        sql "$s" <<<"$at_1_1_rows"
+        ok $? "$v source: two last logins added"
+    fi
+    v_digests=$(digests "$s")
+    v_cols=$(live_columns "$s")
+    v_facts=$(facts "$s")
+    [ "$(grep -c '^column | users\.' <<<"$v_facts")" -eq $([ "$v" = 1.0 ] && echo 10 || echo 12) ]
+    ok $? "$v source: catalog facts cover the schema (columns of users at $v)"
+    newdb ${P}_fresh${v/./}
+    sql ${P}_fresh${v/./} -c "CREATE EXTENSION flashcard_schema VERSION '$v'"
+    fresh_facts=$(facts ${P}_fresh${v/./})
+    pg_dump -Fc -f "$WORK/src$v.dump" "$s" && pg_dump -f "$WORK/src$v.sql" "$s"
+    ok $? "$v source: pg_dump -Fc and plain pg_dump"
+    grep -qxF 'CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;' "$WORK/src$v.sql"
+    ok $? "$v dump: CREATE EXTENSION without a version"
+
+    # into an empty database: the default version, not the dump's
+    d=${P}_naive${v/./}
+    newdb "$d"
+    pg_restore --exit-on-error -d "$d" "$WORK/src$v.dump"
+    ok $? "$v dump, pg_restore into an empty database: succeeds (exit 0)"
+    is "$(version "$d")" 1.2 "$v dump, pg_restore into an empty database: the extension is at 1.2, not $v"
+    is "$(digests "$d" "$v_cols")" "$v_digests" \
+        "$v dump, pg_restore into an empty database: every row loaded (the $v columns identical)"
+    [ "$(facts "$d")" = "$fresh12_facts" ]
+    ok $? "$v dump, pg_restore into an empty database: catalog facts are a fresh 1.2's, not the source's"
+    d=${P}_naivep${v/./}
+    newdb "$d"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$d" -f "$WORK/src$v.sql" >/dev/null
+    ok $? "$v plain dump into an empty database with psql: succeeds"
+    is "$(version "$d")" 1.2 "$v plain dump into an empty database with psql: the extension is at 1.2, not $v"
+
+    # the procedure that keeps the version: create the extension first
+    d=${P}_r${v/./}c
+    newdb "$d"
+    sql "$d" -c "CREATE EXTENSION flashcard_schema VERSION '$v'"
+    pg_restore --exit-on-error -d "$d" "$WORK/src$v.dump" 2>"$WORK/err"
+    ok $? "$v dump, CREATE EXTENSION ... VERSION '$v' first, then pg_restore --exit-on-error: succeeds"
+    is "$(cat "$WORK/err")" "" "$v dump, extension created first, pg_restore: prints nothing on stderr"
+    check_restored "$d" "$v_digests" "$v_facts" "$fresh_facts" "$v" "$v, extension created first, pg_restore"
+    sql "$d" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
+    ok $? "$v restored that way: updates to 1.2"
+    is "$(digests "$d" "$v_cols")" "$v_digests" "$v restored that way, then updated to 1.2: every row kept"
+
+    d=${P}_r${v/./}p
+    newdb "$d"
+    sql "$d" -c "CREATE EXTENSION flashcard_schema VERSION '$v'"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$d" -f "$WORK/src$v.sql" >/dev/null 2>"$WORK/err"
+    ok $? "$v plain dump, CREATE EXTENSION ... VERSION '$v' first, then psql -v ON_ERROR_STOP=1: succeeds"
+    is "$(cat "$WORK/err")" "" "$v plain dump, extension created first, psql: prints nothing on stderr"
+    check_restored "$d" "$v_digests" "$v_facts" "$fresh_facts" "$v" "$v, extension created first, pg_dump | psql"
+done
+
+done_testing
