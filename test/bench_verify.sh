@@ -1,0 +1,338 @@
+#!/usr/bin/env bash
+# test/bench_verify.sh: how fast flashcard_schema_verify() is, compared with the
+# same checks written as pgTAP assertions, and whether verify() and assert()
+# leak memory.  A benchmark, not a test: it prints numbers and fails only if
+# something errors (or a generated pgTAP assertion fails), never on a timing.
+#
+#   bash test/bench_verify.sh              # starts its own throwaway server
+#   pg_virtualenv -t -v 15 bash test/bench_verify.sh
+#
+# Needs flashcard_schema built and installed, and pgTAP.  Knobs (environment):
+#   CALLS=2000    verify() calls timed        RUNS=10   pgTAP runs timed
+#   MEM_CALLS=10000  calls between the two memory readings
+# Wall-clock numbers are noisy on a shared machine: run it more than once.
+set -euo pipefail
+
+# Without a server to talk to, wrap ourselves in a throwaway one.  (-t keeps
+# the cluster in a temporary directory even as root, so that concurrent runs
+# do not collide on /etc/postgresql/<version>/regress.)
+if [ -z "${PGPORT:-}" ]; then
+    exec pg_virtualenv -t -v "${PG_MAJOR:-15}" bash "$0" "$@"
+fi
+
+CALLS=${CALLS:-2000}
+RUNS=${RUNS:-10}
+MEM_CALLS=${MEM_CALLS:-10000}
+WARMUP=100
+DB=bench_verify
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$DB")
+
+PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists "$DB"
+createdb "$DB"
+"${PSQL[@]}" -c 'CREATE EXTENSION flashcard_schema' -c 'CREATE EXTENSION pgtap'
+
+# ---------------------------------------------------------------------------
+# The first backend to run verify() after CREATE EXTENSION has been seen to be
+# several times slower than every later one, for its whole life (see the
+# minor page faults: memory returned to the OS and faulted back in on every
+# call).  Measure it before anything else touches the catalogs.  (The page
+# faults are read from /proc, so only when the server runs on this host.)
+# ---------------------------------------------------------------------------
+first_backend() {
+    "${PSQL[@]}" -At <<SQL
+\\set QUIET 1
+SELECT pg_backend_pid() AS pid \\gset
+CREATE FUNCTION pg_temp.loop(calls int) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+    FOR i IN 1..calls LOOP PERFORM count(*) FROM flashcard_schema_verify(); END LOOP;
+    RETURN extract(epoch FROM clock_timestamp() - t0) * 1000 / calls;
+END \$\$;
+SELECT pg_temp.loop($WARMUP) AS ms \\gset warm_
+\\setenv BENCH_PID :pid
+\\! cut -d' ' -f10 /proc/\$BENCH_PID/stat 2>/dev/null > $WORK/minflt.before || true
+SELECT pg_temp.loop($CALLS) AS ms \\gset
+\\! cut -d' ' -f10 /proc/\$BENCH_PID/stat 2>/dev/null > $WORK/minflt.after || true
+SELECT round(:ms::numeric, 3);
+SQL
+}
+FIRST_MS=$(first_backend)
+
+# Minor page faults per call between two readings, if the server is local
+faults() {
+    if [ -s "$WORK/$1.before" ] && [ -s "$WORK/$1.after" ]; then
+        echo ", $(( ($(cat "$WORK/$1.after") - $(cat "$WORK/$1.before")) / CALLS )) minor page faults/call"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# The checks verify() makes, written as pgTAP assertions, generated from the
+# catalog of the fresh 1.2 install (one expression per line).
+# ---------------------------------------------------------------------------
+"${PSQL[@]}" -At >"$WORK/assertions" <<'SQL'
+WITH ext AS (
+    SELECT e.oid, e.extnamespace AS nsp, e.extnamespace::regnamespace::text AS s, e.extconfig
+    FROM pg_extension e WHERE e.extname = 'flashcard_schema'
+), members AS (
+    SELECT d.classid, d.objid FROM pg_depend d, ext
+    WHERE d.refclassid = 'pg_extension'::regclass AND d.refobjid = ext.oid AND d.deptype = 'e'
+), enums AS (
+    SELECT t.oid, t.typname::text AS name FROM pg_type t JOIN members m
+        ON m.classid = 'pg_type'::regclass AND m.objid = t.oid
+    WHERE t.typtype = 'e'
+), tabs AS (
+    SELECT c.oid, c.relname::text AS name FROM pg_class c JOIN members m
+        ON m.classid = 'pg_class'::regclass AND m.objid = c.oid
+    WHERE c.relkind = 'r'
+), cols AS (
+    SELECT t.oid AS relid, t.name AS tab, a.attname::text AS col, a.attnum,
+           format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
+           pg_get_expr(ad.adbin, ad.adrelid) AS def, col_description(t.oid, a.attnum) AS comment
+    FROM tabs t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef ad ON ad.adrelid = t.oid AND ad.adnum = a.attnum
+), cons AS (
+    SELECT t.name AS tab, n.conname::text AS name, n.contype,
+           ARRAY(SELECT attname::text FROM unnest(n.conkey) WITH ORDINALITY k(attnum, o)
+                 JOIN pg_attribute a ON a.attrelid = n.conrelid AND a.attnum = k.attnum ORDER BY o) AS cols,
+           n.confrelid::regclass::text AS reftab,
+           ARRAY(SELECT attname::text FROM unnest(n.confkey) WITH ORDINALITY k(attnum, o)
+                 JOIN pg_attribute a ON a.attrelid = n.confrelid AND a.attnum = k.attnum ORDER BY o) AS refcols,
+           n.confdeltype::text AS ondelete
+    FROM tabs t JOIN pg_constraint n ON n.conrelid = t.oid
+), idx AS (
+    SELECT t.name AS tab, i.relname::text AS name, x.indisunique, am.amname::text AS method,
+           x.indoption::text AS options,
+           ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) k) AS cols
+    FROM tabs t JOIN pg_index x ON x.indrelid = t.oid
+    JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
+    WHERE NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)
+), member_sql AS (
+    SELECT $m$(SELECT e.extname::text FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND d.classid = %L::regclass AND d.objid = %L::%s)$m$ AS f
+)
+SELECT line FROM (
+    SELECT 0 AS o1, '' AS o2, 0 AS o3,
+           $$is((SELECT pg_encoding_to_char(encoding)::text FROM pg_database WHERE datname = current_database()), 'UTF8', 'database encoding')$$ AS line
+    UNION ALL
+    -- enum types: exists, labels in order, extension member
+    SELECT 1, e.name, 1, format('has_enum(%L::name, %L::name, %L::text)', ext.s, e.name, 'type ' || e.name) FROM enums e, ext
+    UNION ALL
+    SELECT 1, e.name, 2, format('enum_has_labels(%L::name, %L::name, %L::name[], %L::text)', ext.s, e.name,
+           ARRAY(SELECT enumlabel FROM pg_enum WHERE enumtypid = e.oid ORDER BY enumsortorder), 'labels of ' || e.name)
+    FROM enums e, ext
+    UNION ALL
+    SELECT 1, e.name, 3, format('is(' || m.f || ', %L, %L)', 'pg_type', ext.s || '.' || e.name, 'regtype',
+                                'flashcard_schema', 'type ' || e.name || ' is a member')
+    FROM enums e, ext, member_sql m
+    UNION ALL
+    -- tables: exists, extension member, registered for pg_dump, the columns in order (no extra)
+    SELECT 2, t.name, 1, format('has_table(%L::name, %L::name, %L::text)', ext.s, t.name, 'table ' || t.name) FROM tabs t, ext
+    UNION ALL
+    SELECT 2, t.name, 2, format('is(' || m.f || ', %L, %L)', 'pg_class', ext.s || '.' || t.name, 'regclass',
+                                'flashcard_schema', 'table ' || t.name || ' is a member')
+    FROM tabs t, ext, member_sql m
+    UNION ALL
+    SELECT 2, t.name, 3, format($f$ok((SELECT %L::regclass = ANY (extconfig) FROM pg_extension WHERE extname = 'flashcard_schema'), %L)$f$,
+                                ext.s || '.' || t.name, 'table ' || t.name || ' is dumped')
+    FROM tabs t, ext
+    UNION ALL
+    SELECT 2, t.name, 4, format('columns_are(%L::name, %L::name, %L::name[], %L::text)', ext.s, t.name,
+                                ARRAY(SELECT col FROM cols c WHERE c.relid = t.oid ORDER BY attnum), 'no extra columns in ' || t.name)
+    FROM tabs t, ext
+    UNION ALL
+    SELECT 2, t.name, 5, format($f$is(ARRAY(SELECT attname::text FROM pg_attribute WHERE attrelid = %L::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum), %L::text[], %L)$f$,
+                                ext.s || '.' || t.name, ARRAY(SELECT col FROM cols c WHERE c.relid = t.oid ORDER BY attnum),
+                                'columns of ' || t.name || ' in order')
+    FROM tabs t, ext
+    UNION ALL
+    -- columns: exists, type, nullability, default, comment
+    SELECT 3, c.tab, c.attnum * 10 + k, CASE k
+        WHEN 1 THEN format('has_column(%L::name, %L::name, %L::name, %L::text)', ext.s, c.tab, c.col, c.tab || '.' || c.col)
+        WHEN 2 THEN format('col_type_is(%L::name, %L::name, %L::name, %L::text, %L::text)', ext.s, c.tab, c.col, c.type, c.tab || '.' || c.col || ' type')
+        WHEN 3 THEN format(CASE WHEN c.attnotnull THEN 'col_not_null(%L::name, %L::name, %L::name, %L::text)' ELSE 'col_is_null(%L::name, %L::name, %L::name, %L::text)' END,
+                           ext.s, c.tab, c.col, c.tab || '.' || c.col || ' nullability')
+        WHEN 4 THEN CASE WHEN c.def IS NULL THEN format('col_hasnt_default(%L::name, %L::name, %L::name, %L::text)', ext.s, c.tab, c.col, c.tab || '.' || c.col || ' has no default')
+                         -- (pgTAP wants a literal default as its value: 'NEW', not 'NEW'::cardstatus)
+                         ELSE format('col_default_is(%L::name, %L::name, %L::name, %L::text, %L::text)', ext.s, c.tab, c.col,
+                                     COALESCE((regexp_match(c.def, $r$^'(.*)'::[a-z_]+$$r$))[1], c.def),
+                                     c.tab || '.' || c.col || ' default') END
+        ELSE format('is(col_description(%L::regclass, %s), %L, %L)', ext.s || '.' || c.tab, c.attnum, c.comment,
+                    c.tab || '.' || c.col || ' comment')
+        END
+    FROM cols c, ext, generate_series(1, 5) k
+    UNION ALL
+    -- constraints: kind and columns; a foreign key's target and ON DELETE; no extra
+    SELECT 4, n.tab, k, CASE
+        WHEN k = 1 AND n.contype = 'p' THEN format('col_is_pk(%L::name, %L::name, %L::name[], %L::text)', ext.s, n.tab, n.cols, n.name)
+        WHEN k = 1 AND n.contype = 'u' THEN format('col_is_unique(%L::name, %L::name, %L::name[], %L::text)', ext.s, n.tab, n.cols, n.name)
+        WHEN k = 1 AND n.contype = 'f' THEN format('fk_ok(%L::name, %L::name, %L::name[], %L::name, %L::name, %L::name[], %L::text)',
+                                                   ext.s, n.tab, n.cols, ext.s, n.reftab, n.refcols, n.name)
+        WHEN k = 2 THEN format($f$is((SELECT contype::text || ' ' || conkey::text FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L), %L, %L)$f$,
+                               ext.s || '.' || n.tab, n.name,
+                               (SELECT contype::text || ' ' || conkey::text FROM pg_constraint WHERE conname = n.name AND conrelid = (ext.s || '.' || n.tab)::regclass),
+                               'constraint ' || n.name)
+        ELSE format($f$is((SELECT confdeltype::text FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L), %L, %L)$f$,
+                    ext.s || '.' || n.tab, n.name, n.ondelete, n.name || ' ON DELETE')
+        END
+    FROM cons n, ext, generate_series(1, 3) k
+    WHERE k < 3 OR n.contype = 'f'
+    UNION ALL
+    SELECT 4, t.name, 9, format($f$is(ARRAY(SELECT conname::text FROM pg_constraint WHERE conrelid = %L::regclass ORDER BY 1), %L::text[], %L)$f$,
+                                ext.s || '.' || t.name, ARRAY(SELECT name FROM cons n WHERE n.tab = t.name ORDER BY 1),
+                                'constraints of ' || t.name)
+    FROM tabs t, ext
+    UNION ALL
+    -- indexes: exists with its columns, valid, unique or not, method, sort order, no predicate; no extra
+    SELECT 5, i.name, k, CASE k
+        WHEN 1 THEN format('has_index(%L::name, %L::name, %L::name, %L::name[], %L::text)', ext.s, i.tab, i.name, i.cols, 'index ' || i.name)
+        WHEN 2 THEN format($f$ok((SELECT indisvalid FROM pg_index WHERE indexrelid = %L::regclass), %L)$f$,
+                           ext.s || '.' || i.name, i.name || ' is valid')
+        WHEN 3 THEN CASE WHEN i.indisunique THEN format('index_is_unique(%L::name, %L::name, %L::name, %L::text)', ext.s, i.tab, i.name, i.name || ' is unique')
+                         ELSE format($f$ok(NOT (SELECT indisunique FROM pg_index WHERE indexrelid = %L::regclass), %L)$f$,
+                                     ext.s || '.' || i.name, i.name || ' is not unique') END
+        WHEN 4 THEN format('index_is_type(%L::name, %L::name, %L::name, %L::name, %L::text)', ext.s, i.tab, i.name, i.method, i.name || ' method')
+        WHEN 5 THEN format($f$is((SELECT indoption::text FROM pg_index WHERE indexrelid = %L::regclass), %L, %L)$f$,
+                           ext.s || '.' || i.name, i.options, i.name || ' sort order')
+        ELSE format($f$is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = %L::regclass), NULL, %L)$f$,
+                    ext.s || '.' || i.name, i.name || ' is not partial')
+        END
+    FROM idx i, ext, generate_series(1, 6) k
+    UNION ALL
+    SELECT 5, t.name, 9, format('indexes_are(%L::name, %L::name, %L::name[], %L::text)', ext.s, t.name,
+                                ARRAY(SELECT x.indexrelid::regclass::text FROM pg_index x WHERE x.indrelid = t.oid ORDER BY 1), 'no extra indexes on ' || t.name)
+    FROM tabs t, ext
+) a
+ORDER BY o1, o2, o3, line;
+SQL
+
+NASSERT=$(wc -l <"$WORK/assertions")
+
+# (a) the assertions as one server-side function: no client round trips
+{
+    echo 'CREATE FUNCTION pg_temp.pgtap_schema_checks() RETURNS SETOF text LANGUAGE plpgsql AS $body$'
+    echo 'BEGIN'
+    echo "    RETURN NEXT plan($NASSERT);"
+    sed 's/^/    RETURN NEXT /; s/$/;/' "$WORK/assertions"
+    echo '    RETURN QUERY SELECT * FROM finish();'
+    echo 'END'
+    echo '$body$;'
+} >"$WORK/function.sql"
+
+# (b) the assertions as an ordinary pgTAP test file, as pg_prove would run it
+{
+    echo 'BEGIN;'
+    echo "SELECT plan($NASSERT);"
+    sed 's/^/SELECT /; s/$/;/' "$WORK/assertions"
+    echo 'SELECT * FROM finish();'
+    echo 'ROLLBACK;'
+} >"$WORK/pgtap_file.sql"
+
+# Every generated assertion must pass on the fresh install, or we would be
+# timing failures.
+TAP=$("${PSQL[@]}" -At -f "$WORK/pgtap_file.sql" 2>&1) || true
+PASSED=$(grep -c '^ok ' <<<"$TAP" || true)
+FAILED=$((NASSERT - PASSED))
+if [ "$FAILED" -ne 0 ]; then
+    echo "bench_verify: $FAILED of $NASSERT generated pgTAP assertions fail on a fresh install:" >&2
+    grep -v '^ok ' <<<"$TAP" | head -40 >&2
+    exit 1
+fi
+NCHECKS=$("${PSQL[@]}" -At -c 'SELECT count(*) FROM flashcard_schema_verify()')
+echo "== flashcard_schema $("${PSQL[@]}" -At -c 'SELECT flashcard_schema_revision()'): verify() makes $NCHECKS checks; the pgTAP equivalent is $NASSERT assertions (all pass)"
+
+# ---------------------------------------------------------------------------
+# Timing, all in one session (one backend).
+# ---------------------------------------------------------------------------
+{
+    cat <<SQL
+\\set QUIET 1
+\\pset tuples_only on
+\\pset format unaligned
+SET client_min_messages = warning;
+\\o /dev/null
+\\i $WORK/function.sql
+-- Time calls of a statement, each in a transaction of its own that is then
+-- rolled back (as pg_prove's files do; pgTAP keeps its state in temporary
+-- tables).  The ROLLBACK is not timed.  Returns milliseconds per call.
+CREATE PROCEDURE pg_temp.bench(what text, calls int, INOUT ms float8 DEFAULT NULL)
+LANGUAGE plpgsql AS \$\$
+DECLARE
+    t0 timestamptz;
+    total interval := '0';
+BEGIN
+    FOR i IN 1..calls LOOP
+        t0 := clock_timestamp();
+        IF what = 'verify' THEN
+            PERFORM count(*) FROM flashcard_schema_verify();
+        ELSIF what = 'assert' THEN
+            PERFORM flashcard_schema_assert();
+        ELSE
+            PERFORM count(*) FROM pg_temp.pgtap_schema_checks();
+        END IF;
+        total := total + (clock_timestamp() - t0);
+        ROLLBACK;
+    END LOOP;
+    ms := extract(epoch FROM total) * 1000 / calls;
+END
+\$\$;
+-- warm up: catalog caches, plans, pgTAP's own functions
+CALL pg_temp.bench('verify', $WARMUP);
+CALL pg_temp.bench('assert', $WARMUP);
+CALL pg_temp.bench('pgtap', 3);
+\\i $WORK/pgtap_file.sql
+\\o
+SELECT pg_backend_pid() AS pid \\gset
+\\setenv BENCH_PID :pid
+\\! cut -d' ' -f10 /proc/\$BENCH_PID/stat 2>/dev/null > $WORK/minflt2.before || true
+CALL pg_temp.bench('verify', $CALLS) \\gset verify_
+\\! cut -d' ' -f10 /proc/\$BENCH_PID/stat 2>/dev/null > $WORK/minflt2.after || true
+CALL pg_temp.bench('assert', $CALLS) \\gset assert_
+CALL pg_temp.bench('pgtap', $RUNS) \\gset pgtap_
+SELECT extract(epoch FROM clock_timestamp()) AS t0 \\gset file_
+\\o /dev/null
+SQL
+    for ((i = 0; i < RUNS; i++)); do echo "\\i $WORK/pgtap_file.sql"; done
+    cat <<SQL
+\\o
+SELECT (extract(epoch FROM clock_timestamp()) - :file_t0) * 1000 / $RUNS AS ms \\gset file_
+SELECT format('verify(): %s ms/call (%s calls); assert(): %s ms/call',
+              round(:verify_ms::numeric, 3), $CALLS, round(:assert_ms::numeric, 3));
+SELECT format('pgTAP, the same checks as %s assertions: %s ms/run in one server-side function (%s runs), %s ms/run as a psql test file',
+              $NASSERT, round(:pgtap_ms::numeric, 1), $RUNS, round(:file_ms::numeric, 1));
+SELECT format('ratio: %sx (pgTAP function / verify()), %sx (pgTAP file / verify())',
+              round((:pgtap_ms / :verify_ms)::numeric), round((:file_ms / :verify_ms)::numeric));
+SQL
+} >"$WORK/timing.sql"
+"${PSQL[@]}" -f "$WORK/timing.sql"
+echo "verify() in the first backend after CREATE EXTENSION: $FIRST_MS ms/call$(faults minflt) (timing backend above$(faults minflt2))"
+
+# ---------------------------------------------------------------------------
+# Memory: in one fresh backend, the total of pg_backend_memory_contexts before
+# and after MEM_CALLS calls, once the caches are warm.
+# ---------------------------------------------------------------------------
+"${PSQL[@]}" -At <<SQL
+\\set QUIET 1
+SET client_min_messages = warning;
+DO \$\$ BEGIN
+    FOR i IN 1..$WARMUP LOOP
+        PERFORM count(*) FROM flashcard_schema_verify();
+        PERFORM flashcard_schema_assert();
+    END LOOP;
+END \$\$;
+SELECT sum(total_bytes) AS before FROM pg_backend_memory_contexts \\gset verify_
+DO \$\$ BEGIN
+    FOR i IN 1..$MEM_CALLS LOOP PERFORM count(*) FROM flashcard_schema_verify(); END LOOP;
+END \$\$;
+SELECT sum(total_bytes) AS after FROM pg_backend_memory_contexts \\gset verify_
+SELECT sum(total_bytes) AS before FROM pg_backend_memory_contexts \\gset assert_
+DO \$\$ BEGIN
+    FOR i IN 1..$MEM_CALLS LOOP PERFORM flashcard_schema_assert(); END LOOP;
+END \$\$;
+SELECT sum(total_bytes) AS after FROM pg_backend_memory_contexts \\gset assert_
+SELECT format('memory, verify() x%s after %s warm-up calls: %s bytes before, %s bytes after, growth %s bytes',
+              $MEM_CALLS, $WARMUP, :verify_before, :verify_after, :verify_after - :verify_before);
+SELECT format('memory, assert() x%s after %s warm-up calls: %s bytes before, %s bytes after, growth %s bytes',
+              $MEM_CALLS, $WARMUP, :assert_before, :assert_after, :assert_after - :assert_before);
+SQL
