@@ -13,14 +13,16 @@ BEGIN
     IF saved = '0' THEN
         PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
     END IF;
-    LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE;
+    BEGIN
+        LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE;
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION 'could not lock table users to update flashcard_schema to 1.1'
+            USING ERRCODE = 'lock_not_available',
+                  DETAIL = 'Another transaction held a conflicting lock for longer than lock_timeout ('
+                           || pg_catalog.current_setting('lock_timeout') || '). Nothing was changed.',
+                  HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
+    END;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
-EXCEPTION WHEN lock_not_available THEN
-    RAISE EXCEPTION 'could not lock table users to update flashcard_schema to 1.1'
-        USING ERRCODE = 'lock_not_available',
-              DETAIL = 'Another transaction held a conflicting lock for longer than lock_timeout ('
-                       || pg_catalog.current_setting('lock_timeout') || '). Nothing was changed.',
-              HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
 END
 $$;
 

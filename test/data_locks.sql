@@ -59,7 +59,6 @@ SELECT is(message, 'could not lock table users to update flashcard_schema to 1.1
     'update 1.0 -> 1.1 behind the reader: our message') FROM err_default;
 SELECT is(hint, 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.',
     'update 1.0 -> 1.1 behind the reader: our hint') FROM err_default;
-SELECT todo('flashcard_schema--1.0--1.1.sql builds DETAIL after the exception has undone its SET of lock_timeout, so it says (0)', 1);
 SELECT is(detail, 'Another transaction held a conflicting lock for longer than lock_timeout (5s). Nothing was changed.',
     'update 1.0 -> 1.1 behind the reader: the detail names the bound that applied (5s)') FROM err_default;
 SELECT is(current_setting('lock_timeout'), '0', 'after the failed update the session''s lock_timeout is still 0');
