@@ -69,6 +69,27 @@ SELECT flashcard_schema_assert();
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 
+-- drift that only the whole definition shows, and objects added to the extension
+BEGIN;
+DROP INDEX ix_decks_name;
+CREATE INDEX ix_decks_name ON decks (name varchar_pattern_ops);
+DROP INDEX ix_cards_difficulty;
+CREATE INDEX ix_cards_difficulty ON cards (difficulty) WHERE difficulty <> 'EASY';
+ALTER TABLE decks ALTER COLUMN description TYPE text COLLATE "C";
+ALTER TABLE user_deck_progress DROP CONSTRAINT uq_user_deck,
+    ADD CONSTRAINT uq_user_deck UNIQUE (user_id, deck_id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE reviews DROP CONSTRAINT reviews_user_id_fkey,
+    ADD CONSTRAINT reviews_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
+        ON DELETE CASCADE ON UPDATE SET NULL NOT VALID;
+ALTER TABLE decks ADD CONSTRAINT uq_deck_name UNIQUE (name);
+CREATE TABLE audit_log (id bigint);
+ALTER EXTENSION flashcard_schema ADD TABLE audit_log;
+UPDATE pg_extension SET extcondition[1] = 'WHERE is_active'
+WHERE extname = 'flashcard_schema';
+SELECT object_type, object_name, check_name, expected, actual
+FROM flashcard_schema_verify() WHERE NOT ok;
+ROLLBACK;
+
 -- an enum label added is caught too (it cannot be undone in a transaction)
 ALTER TYPE reviewrating ADD VALUE 'PERFECT';
 SELECT object_type, object_name, check_name, expected, actual

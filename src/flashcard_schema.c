@@ -56,6 +56,27 @@ _PG_init(void)
 	MarkGUCPrefixReserved("flashcard_schema");
 }
 
+/*
+ * Working memory for verify() and assert(): one context per backend, reset
+ * before and after each call.  Its first 512 kB are kept across resets, so a
+ * monitoring loop does not hand memory back to the operating system and fault
+ * it in again on every call.
+ */
+static MemoryContext verify_memory = NULL;
+
+/* The reset working context for one verification */
+static MemoryContext
+VerifyMemory(void)
+{
+	if (verify_memory == NULL)
+		verify_memory = AllocSetContextCreate(TopMemoryContext, "flashcard_schema verify",
+											  512 * 1024, 512 * 1024,
+											  ALLOCSET_DEFAULT_MAXSIZE);
+	else
+		MemoryContextReset(verify_memory);
+	return verify_memory;
+}
+
 /* "1.0, 1.1, 1.2": the versions this library knows, for hints */
 static char *
 KnownVersions(void)
@@ -320,12 +341,11 @@ flashcard_schema_verify(PG_FUNCTION_ARGS)
 
 	sink.store = rsinfo->setResult;
 	sink.desc = rsinfo->setDesc;
-	work = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema verify",
-								 ALLOCSET_DEFAULT_SIZES);
+	work = VerifyMemory();
 	old = MemoryContextSwitchTo(work);
 	VerifySchema(&ext, revision, EmitRow, &sink);
 	MemoryContextSwitchTo(old);
-	MemoryContextDelete(work);
+	MemoryContextReset(work);
 	return (Datum) 0;
 }
 
@@ -368,8 +388,7 @@ flashcard_schema_assert(PG_FUNCTION_ARGS)
 	RequireInstalledExtension(&ext);
 	revision = RevisionToCheck(&ext, NULL);
 
-	work = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema assert",
-								 ALLOCSET_DEFAULT_SIZES);
+	work = VerifyMemory();
 	old = MemoryContextSwitchTo(work);
 	initStringInfo(&failures.detail);
 	failures.nchecks = 0;
@@ -377,6 +396,7 @@ flashcard_schema_assert(PG_FUNCTION_ARGS)
 	VerifySchema(&ext, revision, EmitFailure, &failures);
 	MemoryContextSwitchTo(old);
 
+	/* The error report copies its strings; the next call resets the context */
 	if (failures.nfailed > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
@@ -385,6 +405,6 @@ flashcard_schema_assert(PG_FUNCTION_ARGS)
 						   failures.nfailed, failures.nchecks, failures.detail.data),
 				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
 
-	MemoryContextDelete(work);
+	MemoryContextReset(work);
 	PG_RETURN_VOID();
 }

@@ -20,11 +20,14 @@
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
@@ -33,6 +36,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodes.h"
+#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -53,6 +57,7 @@ typedef struct LiveColumn
 	const char *name;
 	int			position;		/* among live columns, as psql lists them */
 	char	   *type;
+	char	   *collation;		/* if not the type's default, else NULL */
 	bool		notnull;
 	char	   *defval;
 	char	   *comment;
@@ -81,7 +86,7 @@ typedef struct LiveIndex
 	bool		valid;
 	char	   *method;
 	char	   *columns;
-	char	   *predicate;
+	char	   *definition;		/* pg_get_indexdef(), as psql \d shows it */
 	bool		matched;
 } LiveIndex;
 
@@ -335,6 +340,8 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 		col->name = pstrdup(NameStr(att->attname));
 		col->position = n;
 		col->type = format_type_with_typemod(att->atttypid, att->atttypmod);
+		if (OidIsValid(att->attcollation) && att->attcollation != get_typcollation(att->atttypid))
+			col->collation = get_collation_name(att->attcollation);
 		col->notnull = att->attnotnull;
 		if (att->attidentity == ATTRIBUTE_IDENTITY_ALWAYS)
 			col->defval = "generated always as identity";
@@ -355,6 +362,7 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 		bool		isnull;
 		Datum		adbin;
 		LiveColumn *col;
+		Node	   *node;
 		char	   *expr;
 
 		if (def->adnum < 1 || def->adnum > natts || byattnum[def->adnum] == NULL)
@@ -363,10 +371,22 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 		adbin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(catalog), &isnull);
 		if (isnull)
 			continue;
-		if (dpcontext == NIL)
-			dpcontext = deparse_context_for(get_rel_name(relid), relid);
-		expr = deparse_expression(stringToNode(TextDatumGetCString(adbin)),
-								  dpcontext, false, false);
+		node = stringToNode(TextDatumGetCString(adbin));
+
+		/*
+		 * A default has no column references (only a generated column's
+		 * expression has), and deparsing one needs no context.  Building a
+		 * context opens the table, which would make verify() wait behind any
+		 * lock on it.
+		 */
+		if (contain_var_clause(node))
+		{
+			if (dpcontext == NIL)
+				dpcontext = deparse_context_for(get_rel_name(relid), relid);
+			expr = deparse_expression(node, dpcontext, false, false);
+		}
+		else
+			expr = deparse_expression(node, NIL, false, false);
 		if (get_attgenerated(relid, def->adnum) == ATTRIBUTE_GENERATED_STORED)
 			col->defval = psprintf("generated always as (%s) stored", expr);
 		else
@@ -438,6 +458,7 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts)
 		Check(cxt, "column", name, "position", psprintf("%d", position),
 			  psprintf("%d", col->position));
 		Check(cxt, "column", name, "type", c->type, col->type);
+		Check(cxt, "column", name, "collation", NULL, col->collation);
 		Check(cxt, "column", name, "nullable", c->notnull ? "not null" : "null",
 			  col->notnull ? "not null" : "null");
 		Check(cxt, "column", name, "default", c->defval, col->defval);
@@ -506,6 +527,24 @@ LoadConstraints(Oid relid, int *nconstraints)
 	return cons;
 }
 
+/* A constraint's definition as psql \d shows it (pg_get_constraintdef) */
+static char *
+ConstraintDef(Oid conoid)
+{
+	return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+												   ObjectIdGetDatum(conoid)));
+}
+
+/* The definition pg_get_constraintdef would give a contract constraint */
+static char *
+ContractConstraintDef(const ContractConstraint *c)
+{
+	if (c->contype == CONSTRAINT_FOREIGN)
+		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s",
+						c->columns, c->references, c->on_delete);
+	return psprintf("%s %s", ContypeName(c->contype), c->columns);
+}
+
 /* Check the constraints of a table, then report extra ones */
 static void
 VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
@@ -541,57 +580,51 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 			Check(cxt, "constraint", c->name, "on delete", c->on_delete,
 				  lc->contype == CONSTRAINT_FOREIGN ? FkActionName(lc->on_delete) : NULL);
 		}
+		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
+		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c),
+			  ConstraintDef(lc->oid));
 	}
 
 	for (int j = 0; j < ncons; j++)
 	{
 		if (!cons[j].matched)
-			Extra(cxt, "constraint", cons[j].name,
-				  TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
-														  ObjectIdGetDatum(cons[j].oid))));
+			Extra(cxt, "constraint", cons[j].name, ConstraintDef(cons[j].oid));
 	}
 }
 
 /*
- * "(a, b DESC)": an index's key columns with their sort order, and its
- * INCLUDE columns, as psql's \d lists them.  (pg_get_indexdef_columns()
- * leaves out the sort order, which the contract does specify.)
+ * The key columns of an index definition, "(a, b DESC)", as they follow
+ * "USING method" in pg_get_indexdef(): the parenthesized list that starts
+ * there, with parentheses inside quoted names, literals or expressions
+ * skipped over.
  */
 static char *
-IndexColumnList(HeapTuple tup, TupleDesc desc)
+IndexColumnsOf(const char *def, const char *method)
 {
-	Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
-	bool		isnull;
-	int2vector *options = (int2vector *) DatumGetPointer(heap_getattr(tup, Anum_pg_index_indoption,
-																	   desc, &isnull));
-	StringInfoData buf;
+	const char *using = strstr(def, psprintf(" USING %s (", method));
+	const char *start;
+	const char *p;
+	int			depth = 0;
+	char		quote = 0;
 
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '(');
-	for (int k = 0; k < ind->indnatts; k++)
+	if (using == NULL)
+		return pstrdup(def);
+	start = using + strlen(method) + 8;
+	for (p = start; *p; p++)
 	{
-		char	   *col = TextDatumGetCString(DirectFunctionCall3(pg_get_indexdef_ext,
-																  ObjectIdGetDatum(ind->indexrelid),
-																  Int32GetDatum(k + 1),
-																  BoolGetDatum(true)));
-
-		if (k == ind->indnkeyatts)
-			appendStringInfoString(&buf, ") INCLUDE (");
-		else if (k > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, col);
-		if (k < ind->indnkeyatts)
+		if (quote)
 		{
-			int16		opt = isnull ? 0 : options->values[k];
-
-			if (opt & INDOPTION_DESC)
-				appendStringInfoString(&buf, (opt & INDOPTION_NULLS_FIRST) ? " DESC" : " DESC NULLS LAST");
-			else if (opt & INDOPTION_NULLS_FIRST)
-				appendStringInfoString(&buf, " NULLS FIRST");
+			if (*p == quote)
+				quote = 0;
 		}
+		else if (*p == '\'' || *p == '"')
+			quote = *p;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return pnstrdup(start, p - start + 1);
 	}
-	appendStringInfoChar(&buf, ')');
-	return buf.data;
+	return pstrdup(start);
 }
 
 /* Load the indexes of a table from pg_index */
@@ -632,9 +665,11 @@ LoadIndexes(Oid relid, int *nindexes)
 		li->name = pstrdup(NameStr(((Form_pg_class) GETSTRUCT(reltup))->relname));
 		li->method = get_am_name(((Form_pg_class) GETSTRUCT(reltup))->relam);
 		ReleaseSysCache(reltup);
-		li->columns = IndexColumnList(tup, RelationGetDescr(catalog));
-		if (!heap_attisnull(tup, Anum_pg_index_indpred, NULL))
-			li->predicate = pg_get_indexdef_string(ind->indexrelid);
+		li->definition = TextDatumGetCString(DirectFunctionCall3(pg_get_indexdef_ext,
+																 ObjectIdGetDatum(ind->indexrelid),
+																 Int32GetDatum(0),
+																 BoolGetDatum(true)));
+		li->columns = IndexColumnsOf(li->definition, li->method);
 	}
 	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
@@ -678,10 +713,18 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 			  li->unique ? "UNIQUE" : "not unique");
 		Check(cxt, "index", c->name, "method", c->method, li->method);
 		Check(cxt, "index", c->name, "columns", c->columns, li->columns);
-		Check(cxt, "index", c->name, "predicate", NULL, li->predicate);
+		/* The whole definition: catches opclass, collation, predicate, ... */
+		Check(cxt, "index", c->name, "definition",
+			  psprintf("CREATE %sINDEX %s ON %s USING %s %s", c->unique ? "UNIQUE " : "",
+					   quote_identifier(c->name), quote_identifier(c->table),
+					   c->method, c->columns),
+			  li->definition);
 	}
 
-	/* An index behind a contract constraint was checked with the constraint */
+	/*
+	 * An index behind a constraint was checked with the constraint (or is
+	 * reported with it, if the constraint is extra).
+	 */
 	for (int j = 0; j < nidx; j++)
 	{
 		bool		behind_constraint = false;
@@ -690,7 +733,7 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 			continue;
 		for (int k = 0; k < ncons; k++)
 		{
-			if (cons[k].matched && cons[k].index == idx[j].oid)
+			if (cons[k].index == idx[j].oid)
 				behind_constraint = true;
 		}
 		if (!behind_constraint)
@@ -708,7 +751,7 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	Form_pg_class rel;
 	Oid			relid;
 	int			natts;
-	bool		dumped = false;
+	const char *dumped = "not registered";
 	LiveConstraint *cons;
 	int			ncons;
 
@@ -729,16 +772,80 @@ VerifyTable(VerifyContext *cxt, const char *table)
 		  MemberOf(cxt, RelationRelationId, relid));
 	for (int i = 0; i < cxt->ext->nconfig; i++)
 	{
-		if (cxt->ext->config[i] == relid)
-			dumped = true;
+		const char *condition = cxt->ext->condition ? cxt->ext->condition[i] : NULL;
+
+		if (cxt->ext->config[i] != relid)
+			continue;
+		if (condition == NULL || condition[0] == '\0')
+			dumped = "registered";
+		else
+			dumped = psprintf("registered, rows %s", condition);
 	}
-	Check(cxt, "table", table, "dumped by pg_dump", "registered",
-		  dumped ? "registered" : "not registered");
+	Check(cxt, "table", table, "dumped by pg_dump", "registered", dumped);
 
 	VerifyColumns(cxt, table, relid, natts);
 	cons = LoadConstraints(relid, &ncons);
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
+}
+
+/* Whether a contract revision has a table, or an enum type, of this name */
+static bool
+ContractHas(int revision, Oid classid, const char *name)
+{
+	if (classid == RelationRelationId)
+	{
+		for (int i = 0; i < contract_ntables; i++)
+			if (contract_tables[i].since <= revision && strcmp(contract_tables[i].name, name) == 0)
+				return true;
+	}
+	else if (classid == TypeRelationId)
+	{
+		for (int i = 0; i < contract_nlabels; i++)
+			if (contract_labels[i].since <= revision && strcmp(contract_labels[i].type, name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Report the extension's members that the contract does not have: tables,
+ * types or anything else, but for the functions the extension provides.
+ */
+static void
+VerifyMembers(VerifyContext *cxt)
+{
+	Relation	depend;
+	SysScanDesc scan;
+	ScanKeyData key[2];
+	HeapTuple	tup;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(cxt->ext->oid));
+	depend = table_open(DependRelationId, AccessShareLock);
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		ObjectAddress member = {dep->classid, dep->objid, dep->objsubid};
+		const char *name = NULL;
+
+		if (dep->deptype != DEPENDENCY_EXTENSION || dep->classid == ProcedureRelationId)
+			continue;
+		if (dep->classid == RelationRelationId &&
+			get_rel_namespace(dep->objid) == cxt->ext->namespace)
+			name = get_rel_name(dep->objid);
+		else if (dep->classid == TypeRelationId &&
+				 get_typ_typrelid(dep->objid) == InvalidOid)
+			name = format_type_be(dep->objid);
+		if (name != NULL && ContractHas(cxt->revision, dep->classid, name))
+			continue;
+		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(&member, false));
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
 }
 
 /*
@@ -770,6 +877,8 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 		if (contract_tables[i].since <= revision)
 			VerifyTable(&cxt, contract_tables[i].name);
 	}
+
+	VerifyMembers(&cxt);
 }
 
 /* Look up the installed extension in pg_extension; false if it is not installed */
@@ -801,6 +910,7 @@ FindInstalledExtension(InstalledExtension *ext)
 		ext->version = isnull ? NULL : TextDatumGetCString(datum);
 		ext->config = NULL;
 		ext->nconfig = 0;
+		ext->condition = NULL;
 		datum = heap_getattr(tup, Anum_pg_extension_extconfig, desc, &isnull);
 		if (!isnull)
 		{
@@ -808,6 +918,19 @@ FindInstalledExtension(InstalledExtension *ext)
 
 			ext->nconfig = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
 			ext->config = (Oid *) ARR_DATA_PTR(arr);
+		}
+		datum = heap_getattr(tup, Anum_pg_extension_extcondition, desc, &isnull);
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *elemnulls;
+			int			n;
+
+			deconstruct_array(DatumGetArrayTypePCopy(datum), TEXTOID, -1, false,
+							  TYPALIGN_INT, &elems, &elemnulls, &n);
+			ext->condition = palloc0(sizeof(char *) * (ext->nconfig + 1));
+			for (int i = 0; i < n && i < ext->nconfig; i++)
+				ext->condition[i] = elemnulls[i] ? NULL : TextDatumGetCString(elems[i]);
 		}
 	}
 	systable_endscan(scan);

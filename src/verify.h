@@ -15,6 +15,7 @@ typedef struct InstalledExtension
 	Oid			namespace;
 	char	   *version;
 	Oid		   *config;			/* tables registered for pg_dump */
+	char	  **condition;		/* and their filters ("" for every row) */
 	int			nconfig;
 } InstalledExtension;
 
