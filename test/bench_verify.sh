@@ -90,7 +90,9 @@ WITH ext AS (
 ), cols AS (
     SELECT t.oid AS relid, t.name AS tab, a.attname::text AS col, a.attnum,
            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
-           pg_get_expr(ad.adbin, ad.adrelid) AS def, col_description(t.oid, a.attnum) AS comment
+           pg_get_expr(ad.adbin, ad.adrelid) AS def, col_description(t.oid, a.attnum) AS comment,
+           (SELECT co.collname::text FROM pg_collation co JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation) AS collation
     FROM tabs t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef ad ON ad.adrelid = t.oid AND ad.adnum = a.attnum
 ), cons AS (
@@ -100,11 +102,11 @@ WITH ext AS (
            n.confrelid::regclass::text AS reftab,
            ARRAY(SELECT attname::text FROM unnest(n.confkey) WITH ORDINALITY k(attnum, o)
                  JOIN pg_attribute a ON a.attrelid = n.confrelid AND a.attnum = k.attnum ORDER BY o) AS refcols,
-           n.confdeltype::text AS ondelete
+           n.confdeltype::text AS ondelete, pg_get_constraintdef(n.oid) AS def
     FROM tabs t JOIN pg_constraint n ON n.conrelid = t.oid
 ), idx AS (
     SELECT t.name AS tab, i.relname::text AS name, x.indisunique, am.amname::text AS method,
-           x.indoption::text AS options,
+           x.indoption::text AS options, pg_get_indexdef(x.indexrelid, 0, true) AS def,
            ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) k) AS cols
     FROM tabs t JOIN pg_index x ON x.indrelid = t.oid
     JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
@@ -127,14 +129,14 @@ SELECT line FROM (
                                 'flashcard_schema', 'type ' || e.name || ' is a member')
     FROM enums e, ext, member_sql m
     UNION ALL
-    -- tables: exists, extension member, registered for pg_dump, the columns in order (no extra)
+    -- tables: exists, extension member, registered for pg_dump (with no row filter), the columns in order (no extra)
     SELECT 2, t.name, 1, format('has_table(%L::name, %L::name, %L::text)', ext.s, t.name, 'table ' || t.name) FROM tabs t, ext
     UNION ALL
     SELECT 2, t.name, 2, format('is(' || m.f || ', %L, %L)', 'pg_class', ext.s || '.' || t.name, 'regclass',
                                 'flashcard_schema', 'table ' || t.name || ' is a member')
     FROM tabs t, ext, member_sql m
     UNION ALL
-    SELECT 2, t.name, 3, format($f$ok((SELECT %L::regclass = ANY (extconfig) FROM pg_extension WHERE extname = 'flashcard_schema'), %L)$f$,
+    SELECT 2, t.name, 3, format($f$ok((SELECT extcondition[array_position(extconfig, %L::regclass::oid)] = '' FROM pg_extension WHERE extname = 'flashcard_schema'), %L)$f$,
                                 ext.s || '.' || t.name, 'table ' || t.name || ' is dumped')
     FROM tabs t, ext
     UNION ALL
@@ -147,7 +149,7 @@ SELECT line FROM (
                                 'columns of ' || t.name || ' in order')
     FROM tabs t, ext
     UNION ALL
-    -- columns: exists, type, nullability, default, comment
+    -- columns: exists, type, nullability, default, comment, collation (if not the type's)
     SELECT 3, c.tab, c.attnum * 10 + k, CASE k
         WHEN 1 THEN format('has_column(%L::name, %L::name, %L::name, %L::text)', ext.s, c.tab, c.col, c.tab || '.' || c.col)
         WHEN 2 THEN format('col_type_is(%L::name, %L::name, %L::name, %L::text, %L::text)', ext.s, c.tab, c.col, c.type, c.tab || '.' || c.col || ' type')
@@ -158,12 +160,14 @@ SELECT line FROM (
                          ELSE format('col_default_is(%L::name, %L::name, %L::name, %L::text, %L::text)', ext.s, c.tab, c.col,
                                      COALESCE((regexp_match(c.def, $r$^'(.*)'::[a-z_]+$$r$))[1], c.def),
                                      c.tab || '.' || c.col || ' default') END
-        ELSE format('is(col_description(%L::regclass, %s), %L, %L)', ext.s || '.' || c.tab, c.attnum, c.comment,
-                    c.tab || '.' || c.col || ' comment')
+        WHEN 5 THEN format('is(col_description(%L::regclass, %s), %L, %L)', ext.s || '.' || c.tab, c.attnum, c.comment,
+                           c.tab || '.' || c.col || ' comment')
+        ELSE format($f$is((SELECT co.collname::text FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = %L::regclass AND a.attname = %L AND a.attcollation <> ty.typcollation), %L, %L)$f$,
+                    ext.s || '.' || c.tab, c.col, c.collation, c.tab || '.' || c.col || ' collation')
         END
-    FROM cols c, ext, generate_series(1, 5) k
+    FROM cols c, ext, generate_series(1, 6) k
     UNION ALL
-    -- constraints: kind and columns; a foreign key's target and ON DELETE; no extra
+    -- constraints: kind and columns; a foreign key's target and ON DELETE; the whole definition; no extra
     SELECT 4, n.tab, k, CASE
         WHEN k = 1 AND n.contype = 'p' THEN format('col_is_pk(%L::name, %L::name, %L::name[], %L::text)', ext.s, n.tab, n.cols, n.name)
         WHEN k = 1 AND n.contype = 'u' THEN format('col_is_unique(%L::name, %L::name, %L::name[], %L::text)', ext.s, n.tab, n.cols, n.name)
@@ -173,18 +177,21 @@ SELECT line FROM (
                                ext.s || '.' || n.tab, n.name,
                                (SELECT contype::text || ' ' || conkey::text FROM pg_constraint WHERE conname = n.name AND conrelid = (ext.s || '.' || n.tab)::regclass),
                                'constraint ' || n.name)
-        ELSE format($f$is((SELECT confdeltype::text FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L), %L, %L)$f$,
-                    ext.s || '.' || n.tab, n.name, n.ondelete, n.name || ' ON DELETE')
+        WHEN k = 3 THEN format($f$is((SELECT confdeltype::text FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L), %L, %L)$f$,
+                               ext.s || '.' || n.tab, n.name, n.ondelete, n.name || ' ON DELETE')
+        ELSE format($f$is((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L), %L, %L)$f$,
+                    ext.s || '.' || n.tab, n.name, n.def, n.name || ' definition')
         END
-    FROM cons n, ext, generate_series(1, 3) k
-    WHERE k < 3 OR n.contype = 'f'
+    FROM cons n, ext, generate_series(1, 4) k
+    WHERE k <> 3 OR n.contype = 'f'
     UNION ALL
     SELECT 4, t.name, 9, format($f$is(ARRAY(SELECT conname::text FROM pg_constraint WHERE conrelid = %L::regclass ORDER BY 1), %L::text[], %L)$f$,
                                 ext.s || '.' || t.name, ARRAY(SELECT name FROM cons n WHERE n.tab = t.name ORDER BY 1),
                                 'constraints of ' || t.name)
     FROM tabs t, ext
     UNION ALL
-    -- indexes: exists with its columns, valid, unique or not, method, sort order, no predicate; no extra
+    -- indexes: exists with its columns, valid, unique or not, method, sort order, the whole
+    -- definition (opclass, collation, predicate, INCLUDE, NULLS NOT DISTINCT); no extra
     SELECT 5, i.name, k, CASE k
         WHEN 1 THEN format('has_index(%L::name, %L::name, %L::name, %L::name[], %L::text)', ext.s, i.tab, i.name, i.cols, 'index ' || i.name)
         WHEN 2 THEN format($f$ok((SELECT indisvalid FROM pg_index WHERE indexrelid = %L::regclass), %L)$f$,
@@ -195,14 +202,19 @@ SELECT line FROM (
         WHEN 4 THEN format('index_is_type(%L::name, %L::name, %L::name, %L::name, %L::text)', ext.s, i.tab, i.name, i.method, i.name || ' method')
         WHEN 5 THEN format($f$is((SELECT indoption::text FROM pg_index WHERE indexrelid = %L::regclass), %L, %L)$f$,
                            ext.s || '.' || i.name, i.options, i.name || ' sort order')
-        ELSE format($f$is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = %L::regclass), NULL, %L)$f$,
-                    ext.s || '.' || i.name, i.name || ' is not partial')
+        ELSE format($f$is(pg_get_indexdef(%L::regclass, 0, true), %L, %L)$f$,
+                    ext.s || '.' || i.name, i.def, i.name || ' definition')
         END
     FROM idx i, ext, generate_series(1, 6) k
     UNION ALL
     SELECT 5, t.name, 9, format('indexes_are(%L::name, %L::name, %L::name[], %L::text)', ext.s, t.name,
                                 ARRAY(SELECT x.indexrelid::regclass::text FROM pg_index x WHERE x.indrelid = t.oid ORDER BY 1), 'no extra indexes on ' || t.name)
     FROM tabs t, ext
+    UNION ALL
+    -- the extension's members but for its functions: no extra table or type
+    SELECT 6, '', 1, format($f$is(ARRAY(SELECT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'flashcard_schema' AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND d.classid <> 'pg_proc'::regclass ORDER BY 1), %L::text[], %L)$f$,
+                            ARRAY(SELECT pg_describe_object(m.classid, m.objid, 0) FROM members m WHERE m.classid <> 'pg_proc'::regclass ORDER BY 1),
+                            'no extra members of flashcard_schema')
 ) a
 ORDER BY o1, o2, o3, line;
 SQL

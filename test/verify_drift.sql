@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(104);
+SELECT plan(137);
 
 CREATE EXTENSION flashcard_schema;
 
@@ -90,18 +90,21 @@ SELECT set_eq(
          AND NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)$$,
     'fresh install: verify() checks every enum, table, column, constraint and index');
 
--- ... with these checks for each kind of object.
+-- ... with these checks for each kind of object.  (The rows for what the
+-- contract does not have, check 'extra', appear only on a drifted schema.)
 SELECT set_eq(
     'SELECT DISTINCT object_type, check_name FROM flashcard_schema_verify()',
     $$VALUES ('database', 'encoding'),
              ('type', 'exists'), ('type', 'labels'), ('type', 'extension member'),
              ('table', 'exists'), ('table', 'extension member'), ('table', 'dumped by pg_dump'),
              ('column', 'exists'), ('column', 'position'), ('column', 'type'),
-             ('column', 'nullable'), ('column', 'default'), ('column', 'comment'),
+             ('column', 'collation'), ('column', 'nullable'), ('column', 'default'),
+             ('column', 'comment'),
              ('constraint', 'exists'), ('constraint', 'columns'),
              ('constraint', 'references'), ('constraint', 'on delete'),
+             ('constraint', 'definition'),
              ('index', 'exists'), ('index', 'unique'), ('index', 'method'),
-             ('index', 'columns'), ('index', 'predicate')$$,
+             ('index', 'columns'), ('index', 'definition')$$,
     'fresh install: verify() runs the expected kinds of check');
 
 -- verify() with no argument and with NULL check the installed version.
@@ -135,13 +138,17 @@ SAVEPOINT drift;
 DROP INDEX ix_users_email;
 CREATE INDEX ix_users_email ON users (email);
 SELECT results_eq(:'failing',
-    $$VALUES ('index', 'ix_users_email', 'unique', 'UNIQUE', 'not unique')$$,
-    'index re-created non-unique: verify() reports it');
+    $$VALUES ('index', 'ix_users_email', 'unique', 'UNIQUE', 'not unique'),
+             ('index', 'ix_users_email', 'definition',
+              'CREATE UNIQUE INDEX ix_users_email ON users USING btree (email)',
+              'CREATE INDEX ix_users_email ON users USING btree (email)')$$,
+    'index re-created non-unique: verify() reports it, and the definition differs');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
     'index re-created non-unique: assert() raises 42P15');
 SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
-    'index ix_users_email: unique: expected UNIQUE, found not unique'),
-    'index re-created non-unique: assert() lists the failure');
+    'index ix_users_email: unique: expected UNIQUE, found not unique',
+    'index ix_users_email: definition: expected CREATE UNIQUE INDEX ix_users_email ON users USING btree (email), found CREATE INDEX ix_users_email ON users USING btree (email)'),
+    'index re-created non-unique: assert() lists both failures');
 ROLLBACK TO SAVEPOINT drift;
 
 -- an index re-created with another sort order
@@ -149,13 +156,17 @@ SAVEPOINT drift;
 DROP INDEX ix_decks_name;
 CREATE INDEX ix_decks_name ON decks (name DESC);
 SELECT results_eq(:'failing',
-    $$VALUES ('index', 'ix_decks_name', 'columns', '(name)', '(name DESC)')$$,
-    'index re-created DESC: verify() reports the sort order');
+    $$VALUES ('index', 'ix_decks_name', 'columns', '(name)', '(name DESC)'),
+             ('index', 'ix_decks_name', 'definition',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name)',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name DESC)')$$,
+    'index re-created DESC: verify() reports the sort order in the columns and the definition');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
     'index re-created DESC: assert() raises 42P15');
 SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
-    'index ix_decks_name: columns: expected (name), found (name DESC)'),
-    'index re-created DESC: assert() lists the failure');
+    'index ix_decks_name: columns: expected (name), found (name DESC)',
+    'index ix_decks_name: definition: expected CREATE INDEX ix_decks_name ON decks USING btree (name), found CREATE INDEX ix_decks_name ON decks USING btree (name DESC)'),
+    'index re-created DESC: assert() lists both failures');
 ROLLBACK TO SAVEPOINT drift;
 
 -- one column of a multi-column index re-created DESC NULLS LAST
@@ -166,7 +177,10 @@ CREATE INDEX ix_card_statistics_user_due_cards
 SELECT results_eq(:'failing',
     $$VALUES ('index', 'ix_card_statistics_user_due_cards', 'columns',
               '(user_id, next_review_date, status)',
-              '(user_id, next_review_date DESC NULLS LAST, status)')$$,
+              '(user_id, next_review_date DESC NULLS LAST, status)'),
+             ('index', 'ix_card_statistics_user_due_cards', 'definition',
+              'CREATE INDEX ix_card_statistics_user_due_cards ON card_statistics USING btree (user_id, next_review_date, status)',
+              'CREATE INDEX ix_card_statistics_user_due_cards ON card_statistics USING btree (user_id, next_review_date DESC NULLS LAST, status)')$$,
     'due-cards index with one column DESC NULLS LAST: verify() reports it');
 ROLLBACK TO SAVEPOINT drift;
 
@@ -175,7 +189,10 @@ SAVEPOINT drift;
 DROP INDEX ix_decks_name;
 CREATE INDEX ix_decks_name ON decks USING hash (name);
 SELECT results_eq(:'failing',
-    $$VALUES ('index', 'ix_decks_name', 'method', 'btree', 'hash')$$,
+    $$VALUES ('index', 'ix_decks_name', 'method', 'btree', 'hash'),
+             ('index', 'ix_decks_name', 'definition',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name)',
+              'CREATE INDEX ix_decks_name ON decks USING hash (name)')$$,
     'index re-created as hash: verify() reports the method');
 ROLLBACK TO SAVEPOINT drift;
 
@@ -185,6 +202,65 @@ CREATE INDEX ix_decks_description ON decks (description);
 SELECT results_eq(:'failing',
     $$VALUES ('index', 'ix_decks_description', 'extra', NULL::text, 'btree (description)')$$,
     'extra index: verify() reports it');
+ROLLBACK TO SAVEPOINT drift;
+
+-- an index re-created with another operator class: the columns and the
+-- definition show it
+SAVEPOINT drift;
+DROP INDEX ix_decks_name;
+CREATE INDEX ix_decks_name ON decks (name varchar_pattern_ops);
+SELECT results_eq(:'failing',
+    $$VALUES ('index', 'ix_decks_name', 'columns', '(name)', '(name varchar_pattern_ops)'),
+             ('index', 'ix_decks_name', 'definition',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name)',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name varchar_pattern_ops)')$$,
+    'index with opclass varchar_pattern_ops: verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'index with opclass varchar_pattern_ops: assert() raises 42P15');
+ROLLBACK TO SAVEPOINT drift;
+
+-- an index re-created with another collation than its column's
+SAVEPOINT drift;
+DROP INDEX ix_decks_name;
+CREATE INDEX ix_decks_name ON decks (name COLLATE "C");
+SELECT results_eq(:'failing',
+    $$VALUES ('index', 'ix_decks_name', 'columns', '(name)', '(name COLLATE "C")'),
+             ('index', 'ix_decks_name', 'definition',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name)',
+              'CREATE INDEX ix_decks_name ON decks USING btree (name COLLATE "C")')$$,
+    'index with COLLATE "C": verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'index with COLLATE "C": assert() raises 42P15');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a unique index re-created NULLS NOT DISTINCT: same columns, only the
+-- definition differs
+SAVEPOINT drift;
+DROP INDEX ix_users_email;
+CREATE UNIQUE INDEX ix_users_email ON users (email) NULLS NOT DISTINCT;
+SELECT results_eq(:'failing',
+    $$VALUES ('index', 'ix_users_email', 'definition',
+              'CREATE UNIQUE INDEX ix_users_email ON users USING btree (email)',
+              'CREATE UNIQUE INDEX ix_users_email ON users USING btree (email) NULLS NOT DISTINCT')$$,
+    'unique index NULLS NOT DISTINCT: verify() reports the definition');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'unique index NULLS NOT DISTINCT: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'index ix_users_email: definition: expected CREATE UNIQUE INDEX ix_users_email ON users USING btree (email), found CREATE UNIQUE INDEX ix_users_email ON users USING btree (email) NULLS NOT DISTINCT'),
+    'unique index NULLS NOT DISTINCT: assert() lists the failure');
+ROLLBACK TO SAVEPOINT drift;
+
+-- an index re-created partial: the definition shows the predicate
+SAVEPOINT drift;
+DROP INDEX ix_cards_difficulty;
+CREATE INDEX ix_cards_difficulty ON cards (difficulty) WHERE difficulty <> 'EASY';
+SELECT results_eq(:'failing',
+    $$VALUES ('index', 'ix_cards_difficulty', 'definition',
+              'CREATE INDEX ix_cards_difficulty ON cards USING btree (difficulty)',
+              'CREATE INDEX ix_cards_difficulty ON cards USING btree (difficulty) WHERE difficulty <> ''EASY''::carddifficulty')$$,
+    'partial index: verify() reports the predicate in the definition');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'partial index: assert() raises 42P15');
 ROLLBACK TO SAVEPOINT drift;
 
 -- a column's type changed
@@ -211,6 +287,19 @@ SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
 SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
     'column users.email: type: expected character varying(255), found character varying(300)'),
     'varchar(255) -> varchar(300): assert() lists the failure');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a column given a collation other than its type's default
+SAVEPOINT drift;
+ALTER TABLE cards ALTER COLUMN front_text TYPE text COLLATE "C";
+SELECT results_eq(:'failing',
+    $$VALUES ('column', 'cards.front_text', 'collation', NULL::text, 'C')$$,
+    'column COLLATE "C": verify() reports the collation');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'column COLLATE "C": assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'column cards.front_text: collation: expected none, found C'),
+    'column COLLATE "C": assert() lists the failure');
 ROLLBACK TO SAVEPOINT drift;
 
 -- NOT NULL dropped
@@ -340,13 +429,17 @@ ALTER TABLE reviews DROP CONSTRAINT reviews_card_id_fkey,
     ADD CONSTRAINT reviews_card_id_fkey FOREIGN KEY (card_id)
         REFERENCES cards (id) ON DELETE SET NULL;
 SELECT results_eq(:'failing',
-    $$VALUES ('constraint', 'reviews_card_id_fkey', 'on delete', 'CASCADE', 'SET NULL')$$,
+    $$VALUES ('constraint', 'reviews_card_id_fkey', 'on delete', 'CASCADE', 'SET NULL'),
+             ('constraint', 'reviews_card_id_fkey', 'definition',
+              'FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE CASCADE',
+              'FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE SET NULL')$$,
     'foreign key ON DELETE SET NULL: verify() reports it');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
     'foreign key ON DELETE SET NULL: assert() raises 42P15');
 SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
-    'constraint reviews_card_id_fkey: on delete: expected CASCADE, found SET NULL'),
-    'foreign key ON DELETE SET NULL: assert() lists the failure');
+    'constraint reviews_card_id_fkey: on delete: expected CASCADE, found SET NULL',
+    'constraint reviews_card_id_fkey: definition: expected FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE CASCADE, found FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE SET NULL'),
+    'foreign key ON DELETE SET NULL: assert() lists both failures');
 ROLLBACK TO SAVEPOINT drift;
 
 -- a foreign key re-added ON DELETE RESTRICT
@@ -355,7 +448,10 @@ ALTER TABLE user_settings DROP CONSTRAINT user_settings_user_id_fkey,
     ADD CONSTRAINT user_settings_user_id_fkey FOREIGN KEY (user_id)
         REFERENCES users (id) ON DELETE RESTRICT;
 SELECT results_eq(:'failing',
-    $$VALUES ('constraint', 'user_settings_user_id_fkey', 'on delete', 'CASCADE', 'RESTRICT')$$,
+    $$VALUES ('constraint', 'user_settings_user_id_fkey', 'on delete', 'CASCADE', 'RESTRICT'),
+             ('constraint', 'user_settings_user_id_fkey', 'definition',
+              'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
+              'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE RESTRICT')$$,
     'foreign key ON DELETE RESTRICT: verify() reports it');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
     'foreign key ON DELETE RESTRICT: assert() raises 42P15');
@@ -366,7 +462,10 @@ SAVEPOINT drift;
 ALTER TABLE cards DROP CONSTRAINT cards_deck_id_fkey,
     ADD CONSTRAINT cards_deck_id_fkey FOREIGN KEY (deck_id) REFERENCES decks (id);
 SELECT results_eq(:'failing',
-    $$VALUES ('constraint', 'cards_deck_id_fkey', 'on delete', 'CASCADE', 'NO ACTION')$$,
+    $$VALUES ('constraint', 'cards_deck_id_fkey', 'on delete', 'CASCADE', 'NO ACTION'),
+             ('constraint', 'cards_deck_id_fkey', 'definition',
+              'FOREIGN KEY (deck_id) REFERENCES decks(id) ON DELETE CASCADE',
+              'FOREIGN KEY (deck_id) REFERENCES decks(id)')$$,
     'foreign key without ON DELETE: verify() reports NO ACTION');
 ROLLBACK TO SAVEPOINT drift;
 
@@ -376,7 +475,10 @@ ALTER TABLE reviews DROP CONSTRAINT reviews_card_id_fkey,
     ADD CONSTRAINT reviews_card_id_fkey FOREIGN KEY (card_id)
         REFERENCES decks (id) ON DELETE CASCADE;
 SELECT results_eq(:'failing',
-    $$VALUES ('constraint', 'reviews_card_id_fkey', 'references', 'cards(id)', 'decks(id)')$$,
+    $$VALUES ('constraint', 'reviews_card_id_fkey', 'references', 'cards(id)', 'decks(id)'),
+             ('constraint', 'reviews_card_id_fkey', 'definition',
+              'FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE CASCADE',
+              'FOREIGN KEY (card_id) REFERENCES decks(id) ON DELETE CASCADE')$$,
     'foreign key to another table: verify() reports it');
 ROLLBACK TO SAVEPOINT drift;
 
@@ -398,8 +500,66 @@ SAVEPOINT drift;
 ALTER TABLE user_deck_progress DROP CONSTRAINT uq_user_deck,
     ADD CONSTRAINT uq_user_deck UNIQUE (deck_id, user_id);
 SELECT results_eq(:'failing',
-    $$VALUES ('constraint', 'uq_user_deck', 'columns', '(user_id, deck_id)', '(deck_id, user_id)')$$,
+    $$VALUES ('constraint', 'uq_user_deck', 'columns', '(user_id, deck_id)', '(deck_id, user_id)'),
+             ('constraint', 'uq_user_deck', 'definition', 'UNIQUE (user_id, deck_id)', 'UNIQUE (deck_id, user_id)')$$,
     'unique constraint with columns swapped: verify() reports it');
+ROLLBACK TO SAVEPOINT drift;
+
+-- the unique constraint uq_user_deck re-created DEFERRABLE
+SAVEPOINT drift;
+ALTER TABLE user_deck_progress DROP CONSTRAINT uq_user_deck,
+    ADD CONSTRAINT uq_user_deck UNIQUE (user_id, deck_id) DEFERRABLE;
+SELECT results_eq(:'failing',
+    $$VALUES ('constraint', 'uq_user_deck', 'definition',
+              'UNIQUE (user_id, deck_id)', 'UNIQUE (user_id, deck_id) DEFERRABLE')$$,
+    'DEFERRABLE unique constraint: verify() reports the definition');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'DEFERRABLE unique constraint: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'constraint uq_user_deck: definition: expected UNIQUE (user_id, deck_id), found UNIQUE (user_id, deck_id) DEFERRABLE'),
+    'DEFERRABLE unique constraint: assert() lists the failure');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a foreign key re-added NOT VALID (existing rows never checked)
+SAVEPOINT drift;
+ALTER TABLE card_statistics DROP CONSTRAINT card_statistics_card_id_fkey,
+    ADD CONSTRAINT card_statistics_card_id_fkey FOREIGN KEY (card_id)
+        REFERENCES cards (id) ON DELETE CASCADE NOT VALID;
+SELECT results_eq(:'failing',
+    $$VALUES ('constraint', 'card_statistics_card_id_fkey', 'definition',
+              'FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE CASCADE',
+              'FOREIGN KEY (card_id) REFERENCES cards(id) ON DELETE CASCADE NOT VALID')$$,
+    'foreign key NOT VALID: verify() reports the definition');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'foreign key NOT VALID: assert() raises 42P15');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a foreign key re-added with ON UPDATE SET NULL (ON DELETE unchanged)
+SAVEPOINT drift;
+ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_user_id_fkey,
+    ADD CONSTRAINT refresh_tokens_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES users (id) ON UPDATE SET NULL ON DELETE CASCADE;
+SELECT results_eq(:'failing',
+    $$VALUES ('constraint', 'refresh_tokens_user_id_fkey', 'definition',
+              'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
+              'FOREIGN KEY (user_id) REFERENCES users(id) ON UPDATE SET NULL ON DELETE CASCADE')$$,
+    'foreign key ON UPDATE SET NULL: verify() reports the definition');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'foreign key ON UPDATE SET NULL: assert() raises 42P15');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a UNIQUE constraint that is not in the contract: reported once, as a
+-- constraint (its index is the constraint's, not a second extra)
+SAVEPOINT drift;
+ALTER TABLE decks ADD CONSTRAINT uq_deck_name UNIQUE (name);
+SELECT results_eq(:'failing',
+    $$VALUES ('constraint', 'uq_deck_name', 'extra', NULL::text, 'UNIQUE (name)')$$,
+    'extra UNIQUE constraint: verify() reports it once, as a constraint');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'extra UNIQUE constraint: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'constraint uq_deck_name: extra: expected none, found UNIQUE (name)'),
+    'extra UNIQUE constraint: assert() lists the one failure');
 ROLLBACK TO SAVEPOINT drift;
 
 -- a CHECK constraint that is not in the contract
@@ -489,12 +649,63 @@ SELECT results_eq(:'failing',
     'enum type taken out of the extension: verify() reports it');
 ROLLBACK TO SAVEPOINT drift;
 
--- a table renamed away: verify() reports the contract's table missing
+-- a table added to the extension: a member the contract does not have
+SAVEPOINT drift;
+CREATE TABLE audit_log (id bigint PRIMARY KEY, note text);
+ALTER EXTENSION flashcard_schema ADD TABLE audit_log;
+SELECT results_eq(:'failing',
+    $$VALUES ('extension', 'flashcard_schema', 'extra', NULL::text, 'table audit_log')$$,
+    'table added to the extension: verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'table added to the extension: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'extension flashcard_schema: extra: expected none, found table audit_log'),
+    'table added to the extension: assert() lists the failure');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a type added to the extension
+SAVEPOINT drift;
+CREATE TYPE auditaction AS ENUM ('INSERT', 'DELETE');
+ALTER EXTENSION flashcard_schema ADD TYPE auditaction;
+SELECT results_eq(:'failing',
+    $$VALUES ('extension', 'flashcard_schema', 'extra', NULL::text, 'type auditaction')$$,
+    'type added to the extension: verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'type added to the extension: assert() raises 42P15');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a pg_dump filter on a config table: pg_dump would write only some of its
+-- rows (pg_extension_config_dump() with a WHERE clause; here set directly,
+-- as a superuser may)
+SAVEPOINT drift;
+UPDATE pg_extension SET extcondition[1] = 'WHERE is_active'
+WHERE extname = 'flashcard_schema';
+SELECT is((SELECT extconfig[1]::regclass::text FROM pg_extension WHERE extname = 'flashcard_schema'),
+          'users', 'pg_dump filter: the first config table is users');
+SELECT results_eq(:'failing',
+    $$VALUES ('table', 'users', 'dumped by pg_dump', 'registered', 'registered, rows WHERE is_active')$$,
+    'pg_dump filter on a config table: verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'pg_dump filter on a config table: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'table users: dumped by pg_dump: expected registered, found registered, rows WHERE is_active'),
+    'pg_dump filter on a config table: assert() lists the failure');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a table renamed away: verify() reports the contract's table missing, and
+-- the new name as an extension member the contract does not have
 SAVEPOINT drift;
 ALTER TABLE reviews RENAME TO reviews_old;
 SELECT results_eq(:'failing',
-    $$VALUES ('table', 'reviews', 'exists', 'table', NULL::text)$$,
-    'renamed table: verify() reports it missing');
+    $$VALUES ('table', 'reviews', 'exists', 'table', NULL::text),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'table reviews_old')$$,
+    'renamed table: verify() reports the old name missing and the new one an extra member');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted',
+    'renamed table: assert() raises 42P15');
+SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
+    'table reviews: exists: expected table, found none',
+    'extension flashcard_schema: extra: expected none, found table reviews_old'),
+    'renamed table: assert() lists both failures');
 ROLLBACK TO SAVEPOINT drift;
 
 -- several drifts at once: all of them, in verify()'s order
