@@ -86,8 +86,22 @@ CREATE TABLE audit_log (id bigint);
 ALTER EXTENSION flashcard_schema ADD TABLE audit_log;
 UPDATE pg_extension SET extcondition[1] = 'WHERE is_active'
 WHERE extname = 'flashcard_schema';
+CREATE FUNCTION public.flashcard_backdoor() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER EXTENSION flashcard_schema ADD FUNCTION public.flashcard_backdoor();
+-- an extra unique index that a foreign key references is still reported
+CREATE UNIQUE INDEX ux_cards_front_text ON cards (front_text);
+ALTER TABLE cards ADD COLUMN translation_of text REFERENCES cards (front_text);
 SELECT object_type, object_name, check_name, expected, actual
 FROM flashcard_schema_verify() WHERE NOT ok;
+ROLLBACK;
+
+-- a temporary table that hides a contract table changes how the server names
+-- the real one (public.users), not the verdict
+BEGIN;
+CREATE TEMP TABLE users (id int);
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+SELECT expected, actual FROM flashcard_schema_verify()
+WHERE object_name = 'reviews_user_id_fkey' AND check_name = 'definition';
 ROLLBACK;
 
 -- an enum label added is caught too (it cannot be undone in a transaction)

@@ -141,9 +141,9 @@ const ContractColumn contract_columns[] = {
 const int	contract_ncolumns = lengthof(contract_columns);
 
 #define PRIMARY_KEY(t) \
-	{R1_0, t, t "_pkey", CONSTRAINT_PRIMARY, "(id)", NULL, NULL}
+	{R1_0, t, t "_pkey", CONSTRAINT_PRIMARY, "(id)", NULL, NULL, NULL}
 #define FOREIGN_KEY(t, col, ref) \
-	{R1_0, t, t "_" col "_fkey", CONSTRAINT_FOREIGN, "(" col ")", ref "(id)", "CASCADE"}
+	{R1_0, t, t "_" col "_fkey", CONSTRAINT_FOREIGN, "(" col ")", ref, "(id)", "CASCADE"}
 
 const ContractConstraint contract_constraints[] = {
 	PRIMARY_KEY("users"),
@@ -157,11 +157,11 @@ const ContractConstraint contract_constraints[] = {
 	PRIMARY_KEY("user_deck_progress"),
 	FOREIGN_KEY("user_deck_progress", "user_id", "users"),
 	FOREIGN_KEY("user_deck_progress", "deck_id", "decks"),
-	{R1_0, "user_deck_progress", "uq_user_deck", CONSTRAINT_UNIQUE, "(user_id, deck_id)", NULL, NULL},
+	{R1_0, "user_deck_progress", "uq_user_deck", CONSTRAINT_UNIQUE, "(user_id, deck_id)", NULL, NULL, NULL},
 	PRIMARY_KEY("card_statistics"),
 	FOREIGN_KEY("card_statistics", "user_id", "users"),
 	FOREIGN_KEY("card_statistics", "card_id", "cards"),
-	{R1_0, "card_statistics", "uq_user_card", CONSTRAINT_UNIQUE, "(user_id, card_id)", NULL, NULL},
+	{R1_0, "card_statistics", "uq_user_card", CONSTRAINT_UNIQUE, "(user_id, card_id)", NULL, NULL, NULL},
 	PRIMARY_KEY("reviews"),
 	FOREIGN_KEY("reviews", "user_id", "users"),
 	FOREIGN_KEY("reviews", "card_id", "cards"),
@@ -197,3 +197,12 @@ const ContractIndex contract_indexes[] = {
 	INDEX("reviews", "reviewed_at", false),
 };
 const int	contract_nindexes = lengthof(contract_indexes);
+
+/* The SQL entry points: extension members that verify() does not report as extra */
+const ContractFunction contract_functions[] = {
+	{R1_0, "flashcard_schema_revision"},
+	{R1_0, "flashcard_schema_status"},
+	{R1_0, "flashcard_schema_verify"},
+	{R1_0, "flashcard_schema_assert"},
+};
+const int	contract_nfunctions = lengthof(contract_functions);

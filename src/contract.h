@@ -47,7 +47,8 @@ typedef struct ContractConstraint
 	const char *name;
 	char		contype;		/* CONSTRAINT_PRIMARY, _UNIQUE or _FOREIGN */
 	const char *columns;		/* "(user_id, deck_id)" */
-	const char *references;		/* "users(id)" for a foreign key, else NULL */
+	const char *reftable;		/* "users" for a foreign key, else NULL */
+	const char *refcolumns;		/* "(id)" for a foreign key, else NULL */
 	const char *on_delete;		/* "CASCADE" for a foreign key, else NULL */
 } ContractConstraint;
 
@@ -62,6 +63,13 @@ typedef struct ContractIndex
 	const char *columns;		/* "(user_id, next_review_date, status)" */
 } ContractIndex;
 
+/* A function the extension provides (its API, not part of the schema contract) */
+typedef struct ContractFunction
+{
+	int			since;
+	const char *name;
+} ContractFunction;
+
 extern const char *const contract_versions[];
 extern const int contract_nversions;
 
@@ -75,5 +83,7 @@ extern const ContractConstraint contract_constraints[];
 extern const int contract_nconstraints;
 extern const ContractIndex contract_indexes[];
 extern const int contract_nindexes;
+extern const ContractFunction contract_functions[];
+extern const int contract_nfunctions;
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

@@ -17,6 +17,7 @@
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
@@ -119,6 +120,25 @@ Extra(VerifyContext *cxt, const char *object_type, const char *object_name,
 	  const char *actual)
 {
 	cxt->emit(cxt->arg, object_type, object_name, "extra", false, NULL, actual);
+}
+
+/*
+ * A table of the extension's schema named as the server's deparsing names
+ * it: qualified only when a temporary table of the same name hides it.
+ */
+static char *
+TableRef(Oid relid, const char *name)
+{
+	if (OidIsValid(relid) && !RelationIsVisible(relid))
+		return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
+	return pstrdup(quote_identifier(name));
+}
+
+/* TableRef() for a contract table, looked up by name */
+static char *
+ContractTableRef(VerifyContext *cxt, const char *name)
+{
+	return TableRef(get_relname_relid(name, cxt->ext->namespace), name);
 }
 
 /* Name of the extension an object belongs to, or NULL */
@@ -516,7 +536,7 @@ LoadConstraints(Oid relid, int *nconstraints)
 
 			keys = heap_getattr(tup, Anum_pg_constraint_confkey, RelationGetDescr(catalog), &isnull);
 			refcols = isnull ? pstrdup("()") : ColumnList(con->confrelid, keys);
-			lc->references = psprintf("%s%s", quote_identifier(refname), refcols);
+			lc->references = psprintf("%s%s", TableRef(con->confrelid, refname), refcols);
 			lc->on_delete = con->confdeltype;
 		}
 	}
@@ -537,11 +557,11 @@ ConstraintDef(Oid conoid)
 
 /* The definition pg_get_constraintdef would give a contract constraint */
 static char *
-ContractConstraintDef(const ContractConstraint *c)
+ContractConstraintDef(VerifyContext *cxt, const ContractConstraint *c)
 {
 	if (c->contype == CONSTRAINT_FOREIGN)
-		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s",
-						c->columns, c->references, c->on_delete);
+		return psprintf("FOREIGN KEY %s REFERENCES %s%s ON DELETE %s", c->columns,
+						ContractTableRef(cxt, c->reftable), c->refcolumns, c->on_delete);
 	return psprintf("%s %s", ContypeName(c->contype), c->columns);
 }
 
@@ -576,12 +596,14 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		Check(cxt, "constraint", c->name, "columns", c->columns, lc->columns);
 		if (c->contype == CONSTRAINT_FOREIGN)
 		{
-			Check(cxt, "constraint", c->name, "references", c->references, lc->references);
+			Check(cxt, "constraint", c->name, "references",
+				  psprintf("%s%s", ContractTableRef(cxt, c->reftable), c->refcolumns),
+				  lc->references);
 			Check(cxt, "constraint", c->name, "on delete", c->on_delete,
 				  lc->contype == CONSTRAINT_FOREIGN ? FkActionName(lc->on_delete) : NULL);
 		}
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
-		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c),
+		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(cxt, c),
 			  ConstraintDef(lc->oid));
 	}
 
@@ -716,14 +738,15 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 		/* The whole definition: catches opclass, collation, predicate, ... */
 		Check(cxt, "index", c->name, "definition",
 			  psprintf("CREATE %sINDEX %s ON %s USING %s %s", c->unique ? "UNIQUE " : "",
-					   quote_identifier(c->name), quote_identifier(c->table),
+					   quote_identifier(c->name), TableRef(relid, c->table),
 					   c->method, c->columns),
 			  li->definition);
 	}
 
 	/*
-	 * An index behind a constraint was checked with the constraint (or is
-	 * reported with it, if the constraint is extra).
+	 * An index behind a constraint of this table was checked with the
+	 * constraint (or is reported with it, if the constraint is extra).  A
+	 * foreign key's conindid is the referenced index, so it does not count.
 	 */
 	for (int j = 0; j < nidx; j++)
 	{
@@ -733,13 +756,11 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 			continue;
 		for (int k = 0; k < ncons; k++)
 		{
-			if (cons[k].index == idx[j].oid)
+			if (cons[k].contype != CONSTRAINT_FOREIGN && cons[k].index == idx[j].oid)
 				behind_constraint = true;
 		}
 		if (!behind_constraint)
-			Extra(cxt, "index", idx[j].name,
-				  psprintf("%s%s %s", idx[j].unique ? "UNIQUE, " : "",
-						   idx[j].method, idx[j].columns));
+			Extra(cxt, "index", idx[j].name, idx[j].definition);
 	}
 }
 
@@ -789,7 +810,7 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	VerifyIndexes(cxt, table, relid, cons, ncons);
 }
 
-/* Whether a contract revision has a table, or an enum type, of this name */
+/* Whether a contract revision has a table, enum type or function of this name */
 static bool
 ContractHas(int revision, Oid classid, const char *name)
 {
@@ -797,6 +818,12 @@ ContractHas(int revision, Oid classid, const char *name)
 	{
 		for (int i = 0; i < contract_ntables; i++)
 			if (contract_tables[i].since <= revision && strcmp(contract_tables[i].name, name) == 0)
+				return true;
+	}
+	else if (classid == ProcedureRelationId)
+	{
+		for (int i = 0; i < contract_nfunctions; i++)
+			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
 				return true;
 	}
 	else if (classid == TypeRelationId)
@@ -808,10 +835,7 @@ ContractHas(int revision, Oid classid, const char *name)
 	return false;
 }
 
-/*
- * Report the extension's members that the contract does not have: tables,
- * types or anything else, but for the functions the extension provides.
- */
+/* Report the extension's members that the contract does not have */
 static void
 VerifyMembers(VerifyContext *cxt)
 {
@@ -832,11 +856,14 @@ VerifyMembers(VerifyContext *cxt)
 		ObjectAddress member = {dep->classid, dep->objid, dep->objsubid};
 		const char *name = NULL;
 
-		if (dep->deptype != DEPENDENCY_EXTENSION || dep->classid == ProcedureRelationId)
+		if (dep->deptype != DEPENDENCY_EXTENSION)
 			continue;
 		if (dep->classid == RelationRelationId &&
 			get_rel_namespace(dep->objid) == cxt->ext->namespace)
 			name = get_rel_name(dep->objid);
+		else if (dep->classid == ProcedureRelationId &&
+				 get_func_namespace(dep->objid) == cxt->ext->namespace)
+			name = get_func_name(dep->objid);
 		else if (dep->classid == TypeRelationId &&
 				 get_typ_typrelid(dep->objid) == InvalidOid)
 			name = format_type_be(dep->objid);

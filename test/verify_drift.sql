@@ -200,7 +200,7 @@ ROLLBACK TO SAVEPOINT drift;
 SAVEPOINT drift;
 CREATE INDEX ix_decks_description ON decks (description);
 SELECT results_eq(:'failing',
-    $$VALUES ('index', 'ix_decks_description', 'extra', NULL::text, 'btree (description)')$$,
+    $$VALUES ('index', 'ix_decks_description', 'extra', NULL::text, 'CREATE INDEX ix_decks_description ON decks USING btree (description)')$$,
     'extra index: verify() reports it');
 ROLLBACK TO SAVEPOINT drift;
 
