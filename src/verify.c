@@ -557,11 +557,11 @@ ConstraintDef(Oid conoid)
 
 /* The definition pg_get_constraintdef would give a contract constraint */
 static char *
-ContractConstraintDef(VerifyContext *cxt, const ContractConstraint *c)
+ContractConstraintDef(const ContractConstraint *c, const char *references)
 {
 	if (c->contype == CONSTRAINT_FOREIGN)
-		return psprintf("FOREIGN KEY %s REFERENCES %s%s ON DELETE %s", c->columns,
-						ContractTableRef(cxt, c->reftable), c->refcolumns, c->on_delete);
+		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s", c->columns,
+						references, c->on_delete);
 	return psprintf("%s %s", ContypeName(c->contype), c->columns);
 }
 
@@ -574,6 +574,7 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 	{
 		const ContractConstraint *c = &contract_constraints[i];
 		LiveConstraint *lc = NULL;
+		char	   *references = NULL;
 
 		if (c->since > cxt->revision || strcmp(c->table, table) != 0)
 			continue;
@@ -596,14 +597,13 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		Check(cxt, "constraint", c->name, "columns", c->columns, lc->columns);
 		if (c->contype == CONSTRAINT_FOREIGN)
 		{
-			Check(cxt, "constraint", c->name, "references",
-				  psprintf("%s%s", ContractTableRef(cxt, c->reftable), c->refcolumns),
-				  lc->references);
+			references = psprintf("%s%s", ContractTableRef(cxt, c->reftable), c->refcolumns);
+			Check(cxt, "constraint", c->name, "references", references, lc->references);
 			Check(cxt, "constraint", c->name, "on delete", c->on_delete,
 				  lc->contype == CONSTRAINT_FOREIGN ? FkActionName(lc->on_delete) : NULL);
 		}
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
-		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(cxt, c),
+		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c, references),
 			  ConstraintDef(lc->oid));
 	}
 
