@@ -1,13 +1,13 @@
 --
 -- identity: every route to a version yields the identical catalog.
 --
--- A snapshot of name-only catalog facts (test/catalog_facts.psql) is taken
+-- A snapshot of name-only catalog facts (test/lib/catalog_facts.psql) is taken
 -- after each route and compared, both ways, with the fresh install of the
 -- same version.  Any row printed below is a difference.
 --
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
-\i test/catalog_facts.psql
+\i test/lib/catalog_facts.psql
 
 CREATE TEMP TABLE snapshot (route text, version text, kind text, object text, fact text);
 

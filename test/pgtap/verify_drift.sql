@@ -1,4 +1,4 @@
--- test/verify_drift.sql: flashcard_schema_verify() and flashcard_schema_assert()
+-- test/pgtap/verify_drift.sql: flashcard_schema_verify() and flashcard_schema_assert()
 -- against a freshly installed schema and against one drift at a time.
 --
 -- Run by pg_prove against a database that has pgtap but not flashcard_schema.

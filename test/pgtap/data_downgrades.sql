@@ -1,4 +1,4 @@
--- test/data_downgrades.sql: downgrades refuse to destroy data.
+-- test/pgtap/data_downgrades.sql: downgrades refuse to destroy data.
 --
 -- 1.2 -> 1.1 while a deck uses C1/C2, and 1.1 -> 1.0 while a user has a last
 -- login, fail with SQLSTATE 55000 and an exact message, and leave the version
@@ -20,14 +20,14 @@ CREATE DATABASE flashcard_schema_test_downgrades
 \c flashcard_schema_test_downgrades
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
-\ir data_helpers.psql
+\ir ../lib/data_helpers.psql
 
 SELECT plan(48);
 
 -- data at 1.2: the fixture (loaded at 1.0), two decks at C1 and C2 with a
 -- card each, and the last login of two users
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 CREATE TEMP TABLE cols10 AS SELECT pg_temp.live_columns() AS cols;
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 INSERT INTO decks (id, name, description, level, created_at, updated_at) VALUES
@@ -135,7 +135,7 @@ SELECT is((SELECT count(*) FROM flashcard_schema_verify() WHERE NOT ok), 0::bigi
 -- again from the same data at 1.2, accepting the loss
 DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 INSERT INTO decks (id, name, description, level, created_at, updated_at) VALUES
 ('d0000000-0000-4000-8000-0000000000c1', 'Προχωρημένα: Ο Καβάφης', 'Ιθάκη, στίχος-στίχος', 'C1',

@@ -18,7 +18,7 @@
 # for 1.0 and 1.1, with both dump formats.
 #
 # Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
-source "$(dirname "$0")/tap_helpers.bash"
+source "$(dirname "$0")/../lib/tap_helpers.bash"
 P=flashcard_schema_test_dump
 
 # the 1.2 source -------------------------------------------------------------

@@ -1,4 +1,4 @@
--- test/contract_1_2.sql: CREATE EXTENSION flashcard_schema VERSION '1.2'
+-- test/pgtap/contract_1_2.sql: CREATE EXTENSION flashcard_schema VERSION '1.2'
 -- yields exactly the schema of the contract (schema-contract.md) at 1.2.
 -- The facts are in contract_facts.psql (with 1.1's last login columns and
 -- 1.2's levels C1 and C2), the assertions shared by every version in
@@ -14,13 +14,13 @@ SET client_min_messages = warning;
 \set version 1.2
 
 BEGIN;
-\ir contract_facts.psql
+\ir ../lib/contract_facts.psql
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
 -- contract_common.psql (1.0 facts, + 4 for each of 1.1's two columns).
 SELECT plan(:contract_common_tests + 2 * 4 + 1);
-\ir contract_common.psql
+\ir ../lib/contract_common.psql
 
 -- 1.2 installs from its own script, so its new levels are usable in the
 -- installing transaction (a single-transaction restore depends on it).

@@ -1,4 +1,4 @@
--- test/data_locks.sql: no indefinite lock queue.
+-- test/pgtap/data_locks.sql: no indefinite lock queue.
 --
 -- A second session (dblink) sits in a transaction that has read users.  An
 -- update 1.0 -> 1.1, which needs ACCESS EXCLUSIVE on users, run from a session
@@ -24,14 +24,14 @@ CREATE DATABASE flashcard_schema_test_locks
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION dblink;
-\ir data_helpers.psql
+\ir ../lib/data_helpers.psql
 SET statement_timeout = '60s';
 RESET lock_timeout;
 
 SELECT plan(40);
 
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 CREATE TEMP TABLE rows10 AS SELECT * FROM pg_temp.row_digests();
 CREATE TEMP TABLE files10 AS SELECT * FROM pg_temp.storage();
 

@@ -7,7 +7,7 @@
 # see warnings.)
 #
 # Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
-source "$(dirname "$0")/tap_helpers.bash"
+source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_warnings
 
 run() {  # run psql commands (-c ...) on DB; sets OUT, ERR, RC

@@ -1,4 +1,4 @@
--- test/verify_memory.sql: flashcard_schema_verify() and flashcard_schema_assert()
+-- test/pgtap/verify_memory.sql: flashcard_schema_verify() and flashcard_schema_assert()
 -- give back all the memory they use.
 --
 -- In one backend, once caches are warm, many calls must not grow the total of

@@ -1,4 +1,4 @@
--- test/contract_1_1.sql: CREATE EXTENSION flashcard_schema VERSION '1.1'
+-- test/pgtap/contract_1_1.sql: CREATE EXTENSION flashcard_schema VERSION '1.1'
 -- yields exactly the schema of the contract (schema-contract.md) at 1.1.
 -- The facts are in contract_facts.psql (with 1.1's users.last_login_at and
 -- users.last_login_ip), the assertions shared by every version in
@@ -14,13 +14,13 @@ SET client_min_messages = warning;
 \set version 1.1
 
 BEGIN;
-\ir contract_facts.psql
+\ir ../lib/contract_facts.psql
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
 -- contract_common.psql (1.0 facts, + 4 for each of 1.1's two columns), then 1 below.
 SELECT plan(:contract_common_tests + 2 * 4 + 1);
-\ir contract_common.psql
+\ir ../lib/contract_common.psql
 
 -- 1.1 predates the C levels (1.2).
 SELECT throws_ok($$INSERT INTO flashcard.decks (name, level) VALUES ('Προχωρημένο', 'C1')$$,

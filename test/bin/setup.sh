@@ -1,10 +1,10 @@
-# Sourced by test/demo.sh and test/run.sh: install what the project needs on
+# Sourced by test/bin/demo.sh and test/bin/run.sh: install what the project needs on
 # Debian 12 (through sudo when not root), then build and install the extension.
 # PG_MAJOR (default 15) picks the server; PG_CONFIG may point elsewhere.
 set -euo pipefail
 
 PG_MAJOR=${PG_MAJOR:-15}
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export PG_MAJOR TOP
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

@@ -1,4 +1,4 @@
--- test/data_atomic.sql: a failed or interrupted update leaves the previous
+-- test/pgtap/data_atomic.sql: a failed or interrupted update leaves the previous
 -- version intact.
 --
 -- (a) An error in a later step: at 1.0, decklevel already has a label 'C1'
@@ -27,8 +27,8 @@ CREATE DATABASE flashcard_schema_test_atomic
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION dblink;
-\ir data_helpers.psql
-\ir catalog_facts.psql
+\ir ../lib/data_helpers.psql
+\ir ../lib/catalog_facts.psql
 SET statement_timeout = '60s';
 
 SELECT plan(29);
@@ -41,7 +41,7 @@ SELECT pid AS other_pid FROM dblink('other', 'SELECT pg_backend_pid()') AS t(pid
 
 -- (a) an error in the second step of a two-step update
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 ALTER TYPE decklevel ADD VALUE 'C1';
 CREATE TEMP TABLE facts_a AS SELECT * FROM catalog_facts;
 CREATE TEMP TABLE rows_a AS SELECT * FROM pg_temp.row_digests();
@@ -71,7 +71,7 @@ SELECT is((SELECT v FROM dblink('other', 'SELECT extversion FROM pg_extension WH
 -- (b) a downgrade cancelled in its second step
 DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 INSERT INTO decks (id, name, description, level, created_at, updated_at) VALUES
 ('d0000000-0000-4000-8000-0000000000c1', 'Προχωρημένα: Ο Καβάφης', 'Ιθάκη, στίχος-στίχος', 'C1',

@@ -1,4 +1,4 @@
--- test/data_updates.sql: updates keep every row and rewrite nothing.
+-- test/pgtap/data_updates.sql: updates keep every row and rewrite nothing.
 --
 -- A database populated at 1.0 (all eight tables, Greek text) is updated
 -- 1.0 -> 1.1 -> 1.2 step by step, and separately 1.0 -> 1.2 in one ALTER
@@ -8,12 +8,12 @@
 -- rewrite).  Everything happens in one transaction, rolled back at the end.
 BEGIN;
 SET LOCAL client_min_messages = warning;
-\ir data_helpers.psql
+\ir ../lib/data_helpers.psql
 
 SELECT plan(29);
 
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 
 -- the fixture is what the test claims to cover
 SELECT results_eq(
@@ -79,7 +79,7 @@ SELECT is((SELECT count(*) FROM flashcard_schema_verify() WHERE NOT ok), 0::bigi
 DROP EXTENSION flashcard_schema;
 SELECT is(pg_temp.extversion(), NULL, 'one statement: extension dropped before starting again');
 CREATE EXTENSION flashcard_schema VERSION '1.0';
-\ir fixture_rows.psql
+\ir ../lib/fixture_rows.psql
 SELECT results_eq(
     $$SELECT * FROM pg_temp.row_digests() ORDER BY tbl$$,
     $$SELECT * FROM rows10 ORDER BY tbl$$,

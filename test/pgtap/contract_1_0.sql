@@ -1,4 +1,4 @@
--- test/contract_1_0.sql: CREATE EXTENSION flashcard_schema VERSION '1.0'
+-- test/pgtap/contract_1_0.sql: CREATE EXTENSION flashcard_schema VERSION '1.0'
 -- yields exactly the schema of the contract (schema-contract.md) at 1.0.
 -- The facts are in contract_facts.psql, the assertions shared by every
 -- version in contract_common.psql; this file adds what only 1.0 has.
@@ -13,13 +13,13 @@ SET client_min_messages = warning;
 \set version 1.0
 
 BEGIN;
-\ir contract_facts.psql
+\ir ../lib/contract_facts.psql
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
 -- contract_common.psql (1.0 facts), then 3 below.
 SELECT plan(:contract_common_tests + 3);
-\ir contract_common.psql
+\ir ../lib/contract_common.psql
 
 -- 1.0 predates the last login (1.1) ...
 SELECT hasnt_column('flashcard', 'users', 'last_login_at',

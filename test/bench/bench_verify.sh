@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# test/bench_verify.sh: how fast flashcard_schema_verify() is, compared with the
+# test/bench/bench_verify.sh: how fast flashcard_schema_verify() is, compared with the
 # same checks written as pgTAP assertions, and whether verify() and assert()
 # leak memory.  A benchmark, not a test: it prints numbers and fails only if
 # something errors (or a generated pgTAP assertion fails), never on a timing.
 #
-#   bash test/bench_verify.sh              # starts its own throwaway server
-#   pg_virtualenv -t -v 15 bash test/bench_verify.sh
+#   bash test/bench/bench_verify.sh              # starts its own throwaway server
+#   pg_virtualenv -t -v 15 bash test/bench/bench_verify.sh
 #
 # Needs flashcard_schema built and installed, and pgTAP.  Knobs (environment):
 #   CALLS=2000    verify() calls timed        RUNS=10   pgTAP runs timed
