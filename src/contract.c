@@ -4,8 +4,9 @@
  *	  The schema contract (shared/schema-contract.md) as static data.
  *
  * Every fact names the first revision that has it.  A new revision adds
- * its version to contract_versions and its facts with that index; a fact
- * that a revision removes would gain an "until" field.  Types are spelled
+ * its version to contract_versions and its facts with that index; a column
+ * that a revision changes ends its old fact with "until" (the last revision
+ * that has it) and starts a new one.  Types are spelled
  * as format_type() prints them, defaults as pg_get_expr() deparses them,
  * so that expected and actual read the same way psql \d shows them.
  *
@@ -18,12 +19,13 @@
 #include "contract.h"
 
 /* Revisions in release order; the last one is the control file's default */
-const char *const contract_versions[] = {"1.0", "1.1", "1.2"};
+const char *const contract_versions[] = {"1.0", "1.1", "1.2", "1.3"};
 const int	contract_nversions = lengthof(contract_versions);
 
 #define R1_0 0
 #define R1_1 1
 #define R1_2 2
+#define R1_3 3
 
 const ContractLabel contract_labels[] = {
 	{R1_0, "decklevel", "A1"},
@@ -64,78 +66,80 @@ const int	contract_ntables = lengthof(contract_tables);
 
 /* Every table starts with its uuid key ... */
 #define ID_COLUMN(t) \
-	{R1_0, t, "id", "uuid", true, "gen_random_uuid()", NULL}
+	{R1_0, STILL, t, "id", "uuid", true, "gen_random_uuid()", NULL}
 /* ... and ends (in 1.0) with the two audit timestamps */
 #define TIMESTAMP_COLUMNS(t) \
-	{R1_0, t, "created_at", TSTZ, true, "now()", "Timestamp when record was created"}, \
-	{R1_0, t, "updated_at", TSTZ, true, "now()", "Timestamp when record was last updated"}
+	{R1_0, STILL, t, "created_at", TSTZ, true, "now()", "Timestamp when record was created"}, \
+	{R1_0, STILL, t, "updated_at", TSTZ, true, "now()", "Timestamp when record was last updated"}
 
 const ContractColumn contract_columns[] = {
 	ID_COLUMN("users"),
-	{R1_0, "users", "email", VARCHAR255, true, NULL, NULL},
-	{R1_0, "users", "password_hash", VARCHAR255, false, NULL, NULL},
-	{R1_0, "users", "full_name", VARCHAR255, false, NULL, NULL},
-	{R1_0, "users", "is_active", "boolean", true, "true", NULL},
-	{R1_0, "users", "is_superuser", "boolean", true, "false", NULL},
-	{R1_0, "users", "email_verified_at", TSTZ, false, NULL, NULL},
-	{R1_0, "users", "google_id", VARCHAR255, false, NULL, NULL},
+	{R1_0, STILL, "users", "email", VARCHAR255, true, NULL, NULL},
+	{R1_0, STILL, "users", "password_hash", VARCHAR255, false, NULL, NULL},
+	{R1_0, STILL, "users", "full_name", VARCHAR255, false, NULL, NULL},
+	{R1_0, STILL, "users", "is_active", "boolean", true, "true", NULL},
+	{R1_0, STILL, "users", "is_superuser", "boolean", true, "false", NULL},
+	{R1_0, STILL, "users", "email_verified_at", TSTZ, false, NULL, NULL},
+	{R1_0, STILL, "users", "google_id", VARCHAR255, false, NULL, NULL},
 	TIMESTAMP_COLUMNS("users"),
-	{R1_1, "users", "last_login_at", TSTZ, false, NULL, "Timestamp of last successful login"},
-	{R1_1, "users", "last_login_ip", "character varying(45)", false, NULL, "IP address of last successful login"},
+	{R1_1, STILL, "users", "last_login_at", TSTZ, false, NULL, "Timestamp of last successful login"},
+	{R1_1, STILL, "users", "last_login_ip", "character varying(45)", false, NULL, "IP address of last successful login"},
 
 	ID_COLUMN("user_settings"),
-	{R1_0, "user_settings", "user_id", "uuid", true, NULL, NULL},
-	{R1_0, "user_settings", "daily_goal", "integer", true, "20", NULL},
-	{R1_0, "user_settings", "email_notifications", "boolean", true, "true", NULL},
+	{R1_0, STILL, "user_settings", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "user_settings", "daily_goal", "integer", true, "20", NULL},
+	{R1_0, STILL, "user_settings", "email_notifications", "boolean", true, "true", NULL},
 	TIMESTAMP_COLUMNS("user_settings"),
 
 	ID_COLUMN("refresh_tokens"),
-	{R1_0, "refresh_tokens", "user_id", "uuid", true, NULL, NULL},
-	{R1_0, "refresh_tokens", "token", "character varying(500)", true, NULL, NULL},
-	{R1_0, "refresh_tokens", "expires_at", TSTZ, true, NULL, NULL},
+	{R1_0, STILL, "refresh_tokens", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "refresh_tokens", "token", "character varying(500)", true, NULL, NULL},
+	{R1_0, STILL, "refresh_tokens", "expires_at", TSTZ, true, NULL, NULL},
 	TIMESTAMP_COLUMNS("refresh_tokens"),
 
 	ID_COLUMN("decks"),
-	{R1_0, "decks", "name", VARCHAR255, true, NULL, NULL},
-	{R1_0, "decks", "description", "text", false, NULL, NULL},
-	{R1_0, "decks", "level", "decklevel", true, NULL, NULL},
-	{R1_0, "decks", "is_active", "boolean", true, "true", NULL},
+	{R1_0, STILL, "decks", "name", VARCHAR255, true, NULL, NULL},
+	{R1_0, STILL, "decks", "description", "text", false, NULL, NULL},
+	{R1_0, STILL, "decks", "level", "decklevel", true, NULL, NULL},
+	{R1_0, STILL, "decks", "is_active", "boolean", true, "true", NULL},
 	TIMESTAMP_COLUMNS("decks"),
 
 	ID_COLUMN("cards"),
-	{R1_0, "cards", "deck_id", "uuid", true, NULL, NULL},
-	{R1_0, "cards", "front_text", "text", true, NULL, NULL},
-	{R1_0, "cards", "back_text", "text", true, NULL, NULL},
-	{R1_0, "cards", "example_sentence", "text", false, NULL, NULL},
-	{R1_0, "cards", "pronunciation", VARCHAR255, false, NULL, NULL},
-	{R1_0, "cards", "difficulty", "carddifficulty", true, "'MEDIUM'::carddifficulty", NULL},
-	{R1_0, "cards", "order_index", "integer", true, "0", NULL},
+	{R1_0, STILL, "cards", "deck_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "cards", "front_text", "text", true, NULL, NULL},
+	{R1_0, STILL, "cards", "back_text", "text", true, NULL, NULL},
+	{R1_0, STILL, "cards", "example_sentence", "text", false, NULL, NULL},
+	{R1_0, STILL, "cards", "pronunciation", VARCHAR255, false, NULL, NULL},
+	{R1_0, STILL, "cards", "difficulty", "carddifficulty", true, "'MEDIUM'::carddifficulty", NULL},
+	{R1_0, STILL, "cards", "order_index", "integer", true, "0", NULL},
 	TIMESTAMP_COLUMNS("cards"),
 
 	ID_COLUMN("user_deck_progress"),
-	{R1_0, "user_deck_progress", "user_id", "uuid", true, NULL, NULL},
-	{R1_0, "user_deck_progress", "deck_id", "uuid", true, NULL, NULL},
-	{R1_0, "user_deck_progress", "cards_studied", "integer", true, "0", NULL},
-	{R1_0, "user_deck_progress", "cards_mastered", "integer", true, "0", NULL},
-	{R1_0, "user_deck_progress", "last_studied_at", TSTZ, false, NULL, NULL},
+	{R1_0, STILL, "user_deck_progress", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "user_deck_progress", "deck_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "user_deck_progress", "cards_studied", "integer", true, "0", NULL},
+	{R1_0, STILL, "user_deck_progress", "cards_mastered", "integer", true, "0", NULL},
+	{R1_0, STILL, "user_deck_progress", "last_studied_at", TSTZ, false, NULL, NULL},
 	TIMESTAMP_COLUMNS("user_deck_progress"),
 
 	ID_COLUMN("card_statistics"),
-	{R1_0, "card_statistics", "user_id", "uuid", true, NULL, NULL},
-	{R1_0, "card_statistics", "card_id", "uuid", true, NULL, NULL},
-	{R1_0, "card_statistics", "easiness_factor", "double precision", true, "2.5", NULL},
-	{R1_0, "card_statistics", "interval", "integer", true, "0", NULL},
-	{R1_0, "card_statistics", "repetitions", "integer", true, "0", NULL},
-	{R1_0, "card_statistics", "next_review_date", "date", true, "CURRENT_DATE", NULL},
-	{R1_0, "card_statistics", "status", "cardstatus", true, "'NEW'::cardstatus", NULL},
+	{R1_0, STILL, "card_statistics", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "card_statistics", "card_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "card_statistics", "easiness_factor", "double precision", true, "2.5", NULL},
+	{R1_0, STILL, "card_statistics", "interval", "integer", true, "0", NULL},
+	{R1_0, STILL, "card_statistics", "repetitions", "integer", true, "0", NULL},
+	{R1_0, STILL, "card_statistics", "next_review_date", "date", true, "CURRENT_DATE", NULL},
+	{R1_0, STILL, "card_statistics", "status", "cardstatus", true, "'NEW'::cardstatus", NULL},
 	TIMESTAMP_COLUMNS("card_statistics"),
 
 	ID_COLUMN("reviews"),
-	{R1_0, "reviews", "user_id", "uuid", true, NULL, NULL},
-	{R1_0, "reviews", "card_id", "uuid", true, NULL, NULL},
-	{R1_0, "reviews", "quality", "reviewrating", true, NULL, NULL},
-	{R1_0, "reviews", "time_taken", "integer", true, NULL, NULL},
-	{R1_0, "reviews", "reviewed_at", TSTZ, true, "now()", NULL},
+	{R1_0, STILL, "reviews", "user_id", "uuid", true, NULL, NULL},
+	{R1_0, STILL, "reviews", "card_id", "uuid", true, NULL, NULL},
+	{R1_0, R1_2, "reviews", "quality", "reviewrating", true, NULL, NULL},
+	/* 1.3: the SM-2 score 0-5 the application writes (AGAIN..EASY became 1..4) */
+	{R1_3, STILL, "reviews", "quality", "integer", true, NULL, NULL},
+	{R1_0, STILL, "reviews", "time_taken", "integer", true, NULL, NULL},
+	{R1_0, STILL, "reviews", "reviewed_at", TSTZ, true, "now()", NULL},
 	TIMESTAMP_COLUMNS("reviews"),
 };
 const int	contract_ncolumns = lengthof(contract_columns);

@@ -5,12 +5,20 @@
  *
  * The data behind these declarations (contract.c) is the one home of the
  * schema contract in the code: each fact carries the first revision that
- * has it, so the schema of revision N is every fact with since <= N.
+ * has it, so the schema of revision N is every fact with since <= N (and,
+ * for a column a later revision changes, N <= until).
  *
  *-------------------------------------------------------------------------
  */
 #ifndef FLASHCARD_SCHEMA_CONTRACT_H
 #define FLASHCARD_SCHEMA_CONTRACT_H
+
+/* The "until" of a fact that no revision has replaced */
+#define STILL PG_INT32_MAX
+
+/* Whether a fact with these bounds belongs to a revision */
+#define CONTRACT_IN(fact, revision) \
+	((fact)->since <= (revision) && (revision) <= (fact)->until)
 
 /* An enum label, in sort order within its type */
 typedef struct ContractLabel
@@ -31,6 +39,7 @@ typedef struct ContractTable
 typedef struct ContractColumn
 {
 	int			since;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *table;
 	const char *name;
 	const char *type;			/* format_type() spelling */

@@ -456,7 +456,7 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts)
 		char	   *name;
 		LiveColumn *col = NULL;
 
-		if (c->since > cxt->revision || strcmp(c->table, table) != 0)
+		if (!CONTRACT_IN(c, cxt->revision) || strcmp(c->table, table) != 0)
 			continue;
 		position++;
 		name = psprintf("%s.%s", table, c->name);

@@ -1,0 +1,52 @@
+/* flashcard_schema--1.2--1.3.sql: reviews.quality becomes the integer SM-2 score the application writes */
+
+-- complain if script is sourced in psql, rather than via ALTER EXTENSION
+\echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'" to load this file. \quit
+
+-- Catalog-only changes first, so that nothing but the rewrite at the end of
+-- this script happens while reviews is locked.
+
+-- The functions search pg_temp last: no temporary object can stand in for one of ours.
+ALTER FUNCTION @extschema@.flashcard_schema_revision()
+    SET search_path = pg_catalog, @extschema@, pg_temp;
+ALTER FUNCTION @extschema@.flashcard_schema_status()
+    SET search_path = pg_catalog, @extschema@, pg_temp;
+ALTER FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text)
+    SET search_path = pg_catalog, @extschema@, pg_temp;
+ALTER FUNCTION @extschema@.flashcard_schema_assert()
+    SET search_path = pg_catalog, @extschema@, pg_temp;
+
+-- reviews.quality: reviewrating -> integer, by the seed's own numbers
+-- (AGAIN 1, HARD 2, GOOD 3, EASY 4).  This is the one step that rewrites a
+-- table, and reviews is the largest one: take its lock with the bounded wait
+-- every step uses, then rewrite it once (ALTER COLUMN ... TYPE writes every
+-- row once and rebuilds each index once; quality is in no index or
+-- constraint, so nothing is validated again).  The type reviewrating stays.
+DO $$
+DECLARE
+    saved pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+BEGIN
+    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
+        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
+    END IF;
+    BEGIN
+        LOCK TABLE @extschema@.reviews IN ACCESS EXCLUSIVE MODE;
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION 'could not lock table reviews to update flashcard_schema to 1.3'
+            USING ERRCODE = 'lock_not_available',
+                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
+                                             pg_catalog.current_setting('lock_timeout')),
+                  HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
+    END;
+    PERFORM pg_catalog.set_config('lock_timeout', saved, true);
+END
+$$;
+
+ALTER TABLE @extschema@.reviews
+    ALTER COLUMN quality TYPE pg_catalog.int4 USING (
+        CASE
+            WHEN quality OPERATOR(pg_catalog.=) 'AGAIN'::@extschema@.reviewrating THEN 1
+            WHEN quality OPERATOR(pg_catalog.=) 'HARD'::@extschema@.reviewrating THEN 2
+            WHEN quality OPERATOR(pg_catalog.=) 'GOOD'::@extschema@.reviewrating THEN 3
+            WHEN quality OPERATOR(pg_catalog.=) 'EASY'::@extschema@.reviewrating THEN 4
+        END);

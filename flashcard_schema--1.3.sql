@@ -1,0 +1,252 @@
+/* flashcard_schema--1.3.sql: the Learn Greek Easy schema, revision 1.3, installed directly */
+
+-- A fresh install runs this script rather than 1.0 plus the update scripts
+-- (as 1.2 does, so that C1/C2 are usable in the installing transaction, and
+-- so that reviews is created with its final column type instead of being
+-- rewritten).  The result is the same catalog as every update route; test
+-- sql/identity.sql proves it.
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION flashcard_schema" to load this file. \quit
+
+-- Greek text needs a UTF8 database: refuse to install a schema that would
+-- fail its own flashcard_schema_assert().
+DO $$
+BEGIN
+    IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.<>) 'UTF8'::pg_catalog.name THEN
+        RAISE EXCEPTION 'flashcard_schema requires a database with encoding UTF8, not %',
+                        pg_catalog.getdatabaseencoding()
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'The schema stores Greek text; a non-UTF8 database cannot hold it faithfully.',
+                  HINT = 'Create the database with UTF8 encoding, e.g. createdb -E UTF8 -T template0 <name>, and install the extension there.';
+    END IF;
+END
+$$;
+
+-- Enum types: SQLAlchemy stores the Python member names as labels.
+-- reviewrating is used by no column since 1.3; it stays, as one of the seed's four.
+CREATE TYPE @extschema@.decklevel AS ENUM ('A1', 'A2', 'B1', 'B2', 'C1', 'C2');
+CREATE TYPE @extschema@.carddifficulty AS ENUM ('EASY', 'MEDIUM', 'HARD');
+CREATE TYPE @extschema@.cardstatus AS ENUM ('NEW', 'LEARNING', 'REVIEW', 'RELEARNING', 'MASTERED');
+CREATE TYPE @extschema@.reviewrating AS ENUM ('AGAIN', 'HARD', 'GOOD', 'EASY');
+
+CREATE TABLE @extschema@.users (
+    id                pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    email             pg_catalog.varchar(255) NOT NULL,
+    password_hash     pg_catalog.varchar(255),
+    full_name         pg_catalog.varchar(255),
+    is_active         pg_catalog.bool NOT NULL DEFAULT true,
+    is_superuser      pg_catalog.bool NOT NULL DEFAULT false,
+    email_verified_at pg_catalog.timestamptz,
+    google_id         pg_catalog.varchar(255),
+    created_at        pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at        pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_login_at     pg_catalog.timestamptz,
+    last_login_ip     pg_catalog.varchar(45),
+    CONSTRAINT users_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX ix_users_email ON @extschema@.users USING btree (email);
+CREATE UNIQUE INDEX ix_users_google_id ON @extschema@.users USING btree (google_id);
+
+CREATE TABLE @extschema@.user_settings (
+    id                  pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    user_id             pg_catalog.uuid NOT NULL,
+    daily_goal          pg_catalog.int4 NOT NULL DEFAULT 20,
+    email_notifications pg_catalog.bool NOT NULL DEFAULT true,
+    created_at          pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at          pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT user_settings_pkey PRIMARY KEY (id),
+    CONSTRAINT user_settings_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES @extschema@.users (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX ix_user_settings_user_id ON @extschema@.user_settings USING btree (user_id);
+
+CREATE TABLE @extschema@.refresh_tokens (
+    id         pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    user_id    pg_catalog.uuid NOT NULL,
+    token      pg_catalog.varchar(500) NOT NULL,
+    expires_at pg_catalog.timestamptz NOT NULL,
+    created_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT refresh_tokens_pkey PRIMARY KEY (id),
+    CONSTRAINT refresh_tokens_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES @extschema@.users (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_refresh_tokens_user_id ON @extschema@.refresh_tokens USING btree (user_id);
+CREATE UNIQUE INDEX ix_refresh_tokens_token ON @extschema@.refresh_tokens USING btree (token);
+CREATE INDEX ix_refresh_tokens_expires_at ON @extschema@.refresh_tokens USING btree (expires_at);
+
+CREATE TABLE @extschema@.decks (
+    id          pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    name        pg_catalog.varchar(255) NOT NULL,
+    description pg_catalog.text,
+    level       @extschema@.decklevel NOT NULL,
+    is_active   pg_catalog.bool NOT NULL DEFAULT true,
+    created_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT decks_pkey PRIMARY KEY (id)
+);
+CREATE INDEX ix_decks_name ON @extschema@.decks USING btree (name);
+CREATE INDEX ix_decks_level ON @extschema@.decks USING btree (level);
+CREATE INDEX ix_decks_is_active ON @extschema@.decks USING btree (is_active);
+
+CREATE TABLE @extschema@.cards (
+    id               pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    deck_id          pg_catalog.uuid NOT NULL,
+    front_text       pg_catalog.text NOT NULL,
+    back_text        pg_catalog.text NOT NULL,
+    example_sentence pg_catalog.text,
+    pronunciation    pg_catalog.varchar(255),
+    difficulty       @extschema@.carddifficulty NOT NULL DEFAULT 'MEDIUM'::@extschema@.carddifficulty,
+    order_index      pg_catalog.int4 NOT NULL DEFAULT 0,
+    created_at       pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at       pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT cards_pkey PRIMARY KEY (id),
+    CONSTRAINT cards_deck_id_fkey FOREIGN KEY (deck_id)
+        REFERENCES @extschema@.decks (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_cards_deck_id ON @extschema@.cards USING btree (deck_id);
+CREATE INDEX ix_cards_difficulty ON @extschema@.cards USING btree (difficulty);
+
+CREATE TABLE @extschema@.user_deck_progress (
+    id              pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    user_id         pg_catalog.uuid NOT NULL,
+    deck_id         pg_catalog.uuid NOT NULL,
+    cards_studied   pg_catalog.int4 NOT NULL DEFAULT 0,
+    cards_mastered  pg_catalog.int4 NOT NULL DEFAULT 0,
+    last_studied_at pg_catalog.timestamptz,
+    created_at      pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at      pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT user_deck_progress_pkey PRIMARY KEY (id),
+    CONSTRAINT user_deck_progress_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES @extschema@.users (id) ON DELETE CASCADE,
+    CONSTRAINT user_deck_progress_deck_id_fkey FOREIGN KEY (deck_id)
+        REFERENCES @extschema@.decks (id) ON DELETE CASCADE,
+    CONSTRAINT uq_user_deck UNIQUE (user_id, deck_id)
+);
+CREATE INDEX ix_user_deck_progress_user_id ON @extschema@.user_deck_progress USING btree (user_id);
+CREATE INDEX ix_user_deck_progress_deck_id ON @extschema@.user_deck_progress USING btree (deck_id);
+
+CREATE TABLE @extschema@.card_statistics (
+    id               pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    user_id          pg_catalog.uuid NOT NULL,
+    card_id          pg_catalog.uuid NOT NULL,
+    easiness_factor  pg_catalog.float8 NOT NULL DEFAULT 2.5,
+    "interval"       pg_catalog.int4 NOT NULL DEFAULT 0,
+    repetitions      pg_catalog.int4 NOT NULL DEFAULT 0,
+    next_review_date pg_catalog.date NOT NULL DEFAULT CURRENT_DATE,
+    status           @extschema@.cardstatus NOT NULL DEFAULT 'NEW'::@extschema@.cardstatus,
+    created_at       pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at       pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT card_statistics_pkey PRIMARY KEY (id),
+    CONSTRAINT card_statistics_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES @extschema@.users (id) ON DELETE CASCADE,
+    CONSTRAINT card_statistics_card_id_fkey FOREIGN KEY (card_id)
+        REFERENCES @extschema@.cards (id) ON DELETE CASCADE,
+    CONSTRAINT uq_user_card UNIQUE (user_id, card_id)
+);
+CREATE INDEX ix_card_statistics_user_id ON @extschema@.card_statistics USING btree (user_id);
+CREATE INDEX ix_card_statistics_card_id ON @extschema@.card_statistics USING btree (card_id);
+CREATE INDEX ix_card_statistics_next_review_date ON @extschema@.card_statistics USING btree (next_review_date);
+CREATE INDEX ix_card_statistics_status ON @extschema@.card_statistics USING btree (status);
+CREATE INDEX ix_card_statistics_user_due_cards ON @extschema@.card_statistics
+    USING btree (user_id, next_review_date, status);
+
+CREATE TABLE @extschema@.reviews (
+    id          pg_catalog.uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    user_id     pg_catalog.uuid NOT NULL,
+    card_id     pg_catalog.uuid NOT NULL,
+    quality     pg_catalog.int4 NOT NULL,
+    time_taken  pg_catalog.int4 NOT NULL,
+    reviewed_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT reviews_pkey PRIMARY KEY (id),
+    CONSTRAINT reviews_user_id_fkey FOREIGN KEY (user_id)
+        REFERENCES @extschema@.users (id) ON DELETE CASCADE,
+    CONSTRAINT reviews_card_id_fkey FOREIGN KEY (card_id)
+        REFERENCES @extschema@.cards (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_reviews_user_id ON @extschema@.reviews USING btree (user_id);
+CREATE INDEX ix_reviews_card_id ON @extschema@.reviews USING btree (card_id);
+CREATE INDEX ix_reviews_reviewed_at ON @extschema@.reviews USING btree (reviewed_at);
+
+-- Every table ends with the same two audit timestamps.
+COMMENT ON COLUMN @extschema@.users.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.users.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.user_settings.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.user_settings.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.refresh_tokens.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.refresh_tokens.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.decks.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.decks.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.cards.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.cards.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.user_deck_progress.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.user_deck_progress.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.card_statistics.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.card_statistics.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.reviews.created_at IS 'Timestamp when record was created';
+COMMENT ON COLUMN @extschema@.reviews.updated_at IS 'Timestamp when record was last updated';
+COMMENT ON COLUMN @extschema@.users.last_login_at IS 'Timestamp of last successful login';
+COMMENT ON COLUMN @extschema@.users.last_login_ip IS 'IP address of last successful login';
+
+-- Without these, pg_dump would write the tables' definitions (as part of the
+-- extension) but silently none of their rows.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.users', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.user_settings', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.refresh_tokens', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.decks', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.cards', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.user_deck_progress', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.card_statistics', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.reviews', '');
+
+-- Revision reporting and schema verification, implemented in C.
+-- Each runs with a fixed search_path so that names are resolved and printed
+-- the same way whatever the caller's search_path is; pg_temp comes last, so
+-- no temporary object can stand in for one of ours.
+CREATE FUNCTION @extschema@.flashcard_schema_revision()
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'flashcard_schema_revision'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+CREATE FUNCTION @extschema@.flashcard_schema_status(
+    OUT installed_version pg_catalog.text,
+    OUT library_version pg_catalog.text,
+    OUT default_version pg_catalog.text,
+    OUT pending pg_catalog.text[],
+    OUT up_to_date pg_catalog.bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flashcard_schema_status'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+CREATE FUNCTION @extschema@.flashcard_schema_verify(
+    version pg_catalog.text DEFAULT NULL,
+    OUT object_type pg_catalog.text,
+    OUT object_name pg_catalog.text,
+    OUT check_name pg_catalog.text,
+    OUT ok pg_catalog.bool,
+    OUT expected pg_catalog.text,
+    OUT actual pg_catalog.text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flashcard_schema_verify'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 500
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+CREATE FUNCTION @extschema@.flashcard_schema_assert()
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_assert'
+LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_revision() IS
+    'Installed revision of the flashcard schema (what alembic current reported)';
+COMMENT ON FUNCTION @extschema@.flashcard_schema_status() IS
+    'Installed, library and default versions, and the updates still pending';
+COMMENT ON FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text) IS
+    'One row per check of the live catalog against a revision''s expected schema (NULL: the installed one)';
+COMMENT ON FUNCTION @extschema@.flashcard_schema_assert() IS
+    'Raise an error listing every failing check if the live schema differs from the installed revision';
