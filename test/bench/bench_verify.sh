@@ -17,7 +17,7 @@ set -euo pipefail
 # the cluster in a temporary directory even as root, so that concurrent runs
 # do not collide on /etc/postgresql/<version>/regress.)
 if [ -z "${PGPORT:-}" ]; then
-    exec pg_virtualenv -t -v "${PG_MAJOR:-15}" bash "$0" "$@"
+    exec pg_virtualenv -t -c "--locale=C.UTF-8" -v "${PG_MAJOR:-15}" bash "$0" "$@"
 fi
 
 CALLS=${CALLS:-2000}

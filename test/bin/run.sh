@@ -6,7 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
-pg_virtualenv -v "$PG_MAJOR" bash -uo pipefail -c '
+pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
     echo "== pg_regress (make installcheck)"
     if ! make -s PG_CONFIG="$PG_CONFIG" installcheck; then

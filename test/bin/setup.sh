@@ -27,6 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
         "${missing[@]}" >/dev/null
 fi
 
+# The throwaway clusters are UTF-8 whatever the machine's locale (a container
+# often has none, and initdb would then make SQL_ASCII databases, which the
+# extension refuses): pass these to pg_virtualenv.
+CLUSTER_OPTS=(-c "--locale=C.UTF-8")
+
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 export PG_CONFIG
 export PATH="$($PG_CONFIG --bindir):$PATH"
