@@ -1,14 +1,17 @@
 # flashcard_schema: build with PGXS (make PG_CONFIG=/path/to/pg_config to pick a server)
 
 EXTENSION = flashcard_schema
+# The directory of this Makefile: builds may run elsewhere (pg_buildext builds
+# in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
+TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
 OBJS = src/flashcard_schema.o src/contract.o src/verify.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
-DATA = $(sort $(wildcard $(EXTENSION)--*.sql))
+DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
 
 # The library's version is the control file's default_version: one home for it.
-EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(TOP)/$(EXTENSION).control)
 PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 # Strict warnings for our code.  The server's headers are not written for
 # -Wextra, so they are included as system headers (their warnings are not
@@ -16,9 +19,17 @@ PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
 
-REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
-REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
+REGRESS = $(patsubst $(TOP)/sql/%.sql,%,$(sort $(wildcard $(TOP)/sql/*.sql)))
+# The test database is UTF8 whatever the server's locale (the extension
+# refuses any other encoding).  Run it from the top directory: sql/identity.sql
+# reads test/lib/ relative to it.
+REGRESS_OPTS = --inputdir=$(TOP) --encoding=UTF8 --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# A VPATH build puts the objects in src/ under the build directory.
+$(OBJS): | src
+src:
+	mkdir -p $@

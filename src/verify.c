@@ -52,6 +52,18 @@
 
 #define EXTENSION_NAME "flashcard_schema"
 
+/*
+ * Since PostgreSQL 18 every NOT NULL column also has a pg_constraint row
+ * (contype 'n'), which can be NOT VALID or NO INHERIT.  Before 18 there are
+ * no such rows, and attnotnull is the whole story.
+ */
+#if PG_VERSION_NUM >= 180000
+#define HAVE_NOTNULL_CONSTRAINTS true
+#else
+#define HAVE_NOTNULL_CONSTRAINTS false
+#define CONSTRAINT_NOTNULL 'n'
+#endif
+
 /* A live column of a table, as the checks need it */
 typedef struct LiveColumn
 {
@@ -75,6 +87,8 @@ typedef struct LiveConstraint
 	char	   *references;
 	char		on_delete;
 	Oid			index;			/* backing index, if any */
+	bool		validated;		/* not NOT VALID */
+	bool		noinherit;		/* NO INHERIT */
 	bool		matched;
 } LiveConstraint;
 
@@ -442,9 +456,46 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 	return cols;
 }
 
+/*
+ * A column's nullability as the "nullable" check sees it: "null" or "not
+ * null", and on PostgreSQL 18 and later also what is wrong with the column's
+ * NOT NULL constraint (not named <table>_<column>_not_null as the server
+ * names it, NOT VALID, NO INHERIT).  Marks that constraint matched: it is
+ * checked here, not reported as extra.
+ */
+static const char *
+NullableActual(const char *table, const LiveColumn *col, LiveConstraint *cons, int ncons)
+{
+	const char *actual = col->notnull ? "not null" : "null";
+	bool		found = false;
+	char	   *key;
+
+	if (!HAVE_NOTNULL_CONSTRAINTS)
+		return actual;
+	key = psprintf("(%s)", quote_identifier(col->name));
+	for (int j = 0; j < ncons; j++)
+	{
+		LiveConstraint *lc = &cons[j];
+
+		if (lc->contype != CONSTRAINT_NOTNULL || strcmp(lc->columns, key) != 0)
+			continue;
+		lc->matched = found = true;
+		if (strcmp(lc->name, psprintf("%s_%s_not_null", table, col->name)) != 0)
+			actual = psprintf("%s, constraint %s", actual, quote_identifier(lc->name));
+		if (!lc->validated)
+			actual = psprintf("%s, NOT VALID", actual);
+		if (lc->noinherit)
+			actual = psprintf("%s, NO INHERIT", actual);
+	}
+	if (col->notnull && !found)
+		actual = "not null, no constraint";
+	return actual;
+}
+
 /* Check the columns of a table against the contract, then report extra ones */
 static void
-VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts)
+VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts,
+			  LiveConstraint *cons, int ncons)
 {
 	int			ncols;
 	LiveColumn *cols = LoadColumns(relid, natts, &ncols);
@@ -480,7 +531,7 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts)
 		Check(cxt, "column", name, "type", c->type, col->type);
 		Check(cxt, "column", name, "collation", NULL, col->collation);
 		Check(cxt, "column", name, "nullable", c->notnull ? "not null" : "null",
-			  col->notnull ? "not null" : "null");
+			  NullableActual(table, col, cons, ncons));
 		Check(cxt, "column", name, "default", c->defval, col->defval);
 		Check(cxt, "column", name, "comment", c->comment, col->comment);
 	}
@@ -527,6 +578,8 @@ LoadConstraints(Oid relid, int *nconstraints)
 		lc->name = pstrdup(NameStr(con->conname));
 		lc->contype = con->contype;
 		lc->index = con->conindid;
+		lc->validated = con->convalidated;
+		lc->noinherit = con->connoinherit;
 		keys = heap_getattr(tup, Anum_pg_constraint_conkey, RelationGetDescr(catalog), &isnull);
 		lc->columns = isnull ? pstrdup("()") : ColumnList(relid, keys);
 		if (con->contype == CONSTRAINT_FOREIGN)
@@ -804,8 +857,8 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	}
 	Check(cxt, "table", table, "dumped by pg_dump", "registered", dumped);
 
-	VerifyColumns(cxt, table, relid, natts);
 	cons = LoadConstraints(relid, &ncons);
+	VerifyColumns(cxt, table, relid, natts, cons, ncons);
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
 }
@@ -835,6 +888,29 @@ ContractHas(int revision, Oid classid, const char *name)
 	return false;
 }
 
+/*
+ * Whether a type member of the extension is one the server made along with
+ * another member: the array type of a contract enum or of such a row type,
+ * or the row type of a contract table of the extension.  PostgreSQL 17 and
+ * later record these as members too; they are no drift.
+ */
+static bool
+ImplicitMemberType(VerifyContext *cxt, Oid typid)
+{
+	Oid			elem = get_element_type(typid);
+	Oid			relid;
+
+	if (OidIsValid(elem))
+		return get_array_type(elem) == typid &&
+			(ContractHas(cxt->revision, TypeRelationId, format_type_be(elem)) ||
+			 ImplicitMemberType(cxt, elem));
+	relid = get_typ_typrelid(typid);
+	return OidIsValid(relid) && get_rel_type_id(relid) == typid &&
+		get_rel_namespace(relid) == cxt->ext->namespace &&
+		getExtensionOfObject(RelationRelationId, relid) == cxt->ext->oid &&
+		ContractHas(cxt->revision, RelationRelationId, get_rel_name(relid));
+}
+
 /* Report the extension's members that the contract does not have */
 static void
 VerifyMembers(VerifyContext *cxt)
@@ -857,6 +933,8 @@ VerifyMembers(VerifyContext *cxt)
 		const char *name = NULL;
 
 		if (dep->deptype != DEPENDENCY_EXTENSION)
+			continue;
+		if (dep->classid == TypeRelationId && ImplicitMemberType(cxt, dep->objid))
 			continue;
 		if (dep->classid == RelationRelationId &&
 			get_rel_namespace(dep->objid) == cxt->ext->namespace)
