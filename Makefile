@@ -30,6 +30,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # A VPATH build puts the objects in src/ under the build directory.
-$(OBJS): | src
-src:
+# (An absolute name: make would find the source's src/ through VPATH.)
+$(OBJS): | $(CURDIR)/src
+$(CURDIR)/src:
 	mkdir -p $@

@@ -538,9 +538,12 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts,
 
 	for (int j = 0; j < ncols; j++)
 	{
-		if (!cols[j].matched)
-			Extra(cxt, "column", psprintf("%s.%s", table, cols[j].name),
-				  psprintf("%s%s", cols[j].type, cols[j].notnull ? " not null" : ""));
+		if (cols[j].matched)
+			continue;
+		/* An extra column's NOT NULL constraint is part of its row */
+		(void) NullableActual(table, &cols[j], cons, ncons);
+		Extra(cxt, "column", psprintf("%s.%s", table, cols[j].name),
+			  psprintf("%s%s", cols[j].type, cols[j].notnull ? " not null" : ""));
 	}
 }
 
@@ -890,9 +893,10 @@ ContractHas(int revision, Oid classid, const char *name)
 
 /*
  * Whether a type member of the extension is one the server made along with
- * another member: the array type of a contract enum or of such a row type,
- * or the row type of a contract table of the extension.  PostgreSQL 17 and
- * later record these as members too; they are no drift.
+ * another member: the array type of a member type, or the row type of a
+ * member table (or its array).  PostgreSQL 17 and later record these as
+ * members too.  They are not reported on their own: the other member is
+ * checked (a contract enum or table) or reported as extra itself.
  */
 static bool
 ImplicitMemberType(VerifyContext *cxt, Oid typid)
@@ -902,13 +906,11 @@ ImplicitMemberType(VerifyContext *cxt, Oid typid)
 
 	if (OidIsValid(elem))
 		return get_array_type(elem) == typid &&
-			(ContractHas(cxt->revision, TypeRelationId, format_type_be(elem)) ||
+			(getExtensionOfObject(TypeRelationId, elem) == cxt->ext->oid ||
 			 ImplicitMemberType(cxt, elem));
 	relid = get_typ_typrelid(typid);
 	return OidIsValid(relid) && get_rel_type_id(relid) == typid &&
-		get_rel_namespace(relid) == cxt->ext->namespace &&
-		getExtensionOfObject(RelationRelationId, relid) == cxt->ext->oid &&
-		ContractHas(cxt->revision, RelationRelationId, get_rel_name(relid));
+		getExtensionOfObject(RelationRelationId, relid) == cxt->ext->oid;
 }
 
 /* Report the extension's members that the contract does not have */

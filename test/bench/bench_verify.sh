@@ -31,7 +31,7 @@ trap 'rm -rf "$WORK"' EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$DB")
 
 PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists "$DB"
-createdb "$DB"
+createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C "$DB"
 "${PSQL[@]}" -c 'CREATE EXTENSION flashcard_schema' -c 'CREATE EXTENSION pgtap'
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 echo "== starting a throwaway PostgreSQL $PG_MAJOR server (pg_virtualenv)"
 cd "$TOP"
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -euo pipefail -c '
-    createdb learn_greek_easy
+    createdb -E UTF8 -T template0 learn_greek_easy
     psql -X -v ON_ERROR_STOP=1 -d learn_greek_easy <<SQL
 CREATE EXTENSION flashcard_schema;
 \dx flashcard_schema

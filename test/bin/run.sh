@@ -14,7 +14,7 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
         status=1
     fi
     echo "== pgTAP (pg_prove test/pgtap/*.sql)"
-    createdb pgtap_tests
+    createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C pgtap_tests
     psql -X -q -d pgtap_tests -c "CREATE EXTENSION pgtap" || status=1
     pg_prove -d pgtap_tests test/pgtap/*.sql || status=1
     echo "== scripted tests (prove test/t/*.t)"

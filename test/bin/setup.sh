@@ -1,6 +1,9 @@
 # Sourced by test/bin/demo.sh and test/bin/run.sh: install what the project needs on
 # Debian 12 (through sudo when not root), then build and install the extension.
 # PG_MAJOR (default 15) picks the server; PG_CONFIG may point elsewhere.
+# INSTALL=package skips the build and install: the tests then run against the
+# extension as installed already (the Debian package postgresql-NN-flashcard-schema,
+# as test/bin/matrix.sh does).
 set -euo pipefail
 
 PG_MAJOR=${PG_MAJOR:-15}
@@ -36,6 +39,24 @@ PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 export PG_CONFIG
 export PATH="$($PG_CONFIG --bindir):$PATH"
 
-echo "== building and installing flashcard_schema for $($PG_CONFIG --version)"
-make -C "$TOP" -s PG_CONFIG="$PG_CONFIG"
-"${SUDO[@]}" make -C "$TOP" -s PG_CONFIG="$PG_CONFIG" install
+INSTALL=${INSTALL:-source}
+case $INSTALL in
+source)
+    echo "== building and installing flashcard_schema for $($PG_CONFIG --version)"
+    make -C "$TOP" -s PG_CONFIG="$PG_CONFIG"
+    "${SUDO[@]}" make -C "$TOP" -s PG_CONFIG="$PG_CONFIG" install
+    ;;
+package)
+    control="$($PG_CONFIG --sharedir)/extension/flashcard_schema.control"
+    owner=$(dpkg-query -S "$control" 2>/dev/null | cut -d: -f1) || true
+    if [ -z "$owner" ]; then
+        echo "INSTALL=package: $control belongs to no Debian package" >&2
+        exit 1
+    fi
+    echo "== testing flashcard_schema as installed by $owner $(dpkg-query -W -f='${Version}' "$owner") for $($PG_CONFIG --version)"
+    ;;
+*)
+    echo "INSTALL must be source or package, not $INSTALL" >&2
+    exit 2
+    ;;
+esac
