@@ -16,7 +16,8 @@ CREATE FUNCTION pg_temp.snap(route text) RETURNS bigint LANGUAGE sql AS $$
     INSERT INTO snapshot
     SELECT route, (SELECT extversion FROM pg_extension WHERE extname = 'flashcard_schema'), f.*
     FROM catalog_facts f;
-    SELECT count(*) FROM snapshot WHERE snapshot.route = snap.route;
+    SELECT count(*) FROM snapshot WHERE snapshot.route = snap.route
+       AND kind NOT IN ('implicit member', 'not null constraint');  -- the same on every release
 $$;
 
 -- fresh installs
@@ -74,7 +75,8 @@ SELECT pg_temp.snap('install 1.3 > 1.2 > 1.3');
 DROP EXTENSION flashcard_schema;
 
 -- each route against the fresh install of its version: no row means identical
-SELECT s.route, s.version, count(*) AS facts,
+SELECT s.route, s.version,
+       count(*) FILTER (WHERE kind NOT IN ('implicit member', 'not null constraint')) AS facts,
        (SELECT count(*) FROM (
             (SELECT kind, object, fact FROM snapshot WHERE route = s.route
              EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version)

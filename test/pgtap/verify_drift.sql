@@ -86,6 +86,7 @@ SELECT set_eq(
       UNION ALL
       SELECT 'constraint', n.conname::text FROM pg_constraint n
        WHERE n.connamespace = 'public'::regnamespace
+         AND n.contype <> 'n'  -- PostgreSQL 18's NOT NULL: checked as the column's nullable
       UNION ALL
       SELECT 'index', i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
        WHERE i.relnamespace = 'public'::regnamespace

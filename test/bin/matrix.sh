@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# matrix.sh: every test on every Debian PostgreSQL this project supports, each
+# from the Debian package built and installed in a root of its own:
+#   PostgreSQL 15  Debian 12 "bookworm"
+#   PostgreSQL 17  Debian 13 "trixie"
+#   PostgreSQL 18  Debian "forky" (testing)
+# (No Debian suite ships 16: see README, "Supported PostgreSQL versions".)
+# For each: test/bin/mkroot.sh makes the root (debootstrap from this machine's
+# Debian mirror, cached under $ROOTS), then test/bin/package_test.sh builds
+# postgresql-NN-flashcard-schema with pg_buildext, installs it and runs the
+# autopkgtest and test/bin/run.sh against it.  Prints one summary line per
+# version and exits non-zero if any version fails.  Run as root.
+#
+#   SUITES="trixie forky"   only these suites (default: bookworm trixie forky)
+#   ROOTS=/var/tmp/...      where the roots are kept (reused when present)
+#   FRESH=1                 make every root anew (the default when CI is set)
+#   PGPORT=5444             the port of the throwaway servers
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SUITES=${SUITES:-bookworm trixie forky}
+ROOTS=${ROOTS:-/var/tmp/flashcard_schema-roots}
+FRESH=${FRESH:-${CI:+1}}
+LOGS=${LOGS:-$ROOTS/logs}
+export PGPORT=${PGPORT:-5444}
+
+[ "$(id -u)" -eq 0 ] || { echo "matrix.sh: run as root (debootstrap, chroot)" >&2; exit 2; }
+mkdir -p "$ROOTS" "$LOGS"
+
+# The figures a run prints: pg_regress's "All N tests passed" (15) or
+# "# All N tests passed." (16+), then pg_prove's and prove's "Files=, Tests=".
+summarize() {
+    local log=$1 regress prove_files pgtap prove
+    regress=$(grep -Eo '(All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed)' "$log" | tail -1)
+    case $regress in
+        All*) regress=$(sed -E 's/All ([0-9]+) .*/\1\/\1/' <<<"$regress") ;;
+        *' of '*) regress=$(awk '{print $3-$1 "/" $3}' <<<"$regress") ;;
+        *) regress="?" ;;
+    esac
+    mapfile -t prove_files < <(grep -E '^Files=[0-9]+, Tests=[0-9]+' "$log" | sed -E 's/^Files=([0-9]+), Tests=([0-9]+).*/\1 \2/')
+    pgtap=${prove_files[0]:-"? ?"}; prove=${prove_files[1]:-"? ?"}
+    printf 'pg_regress %s, pgTAP %s files %s assertions, prove %s scripts %s assertions' \
+        "$regress" ${pgtap% *} ${pgtap#* } ${prove% *} ${prove#* }
+}
+
+failed=0
+summary=()
+for suite in $SUITES; do
+    root=$ROOTS/$suite
+    log=$LOGS/$suite.log
+    start=$(date +%s)
+    : >"$log"
+    if mount | grep -q " $root/"; then
+        echo "matrix.sh: $root has file systems mounted; not touching it" >&2
+        summary+=("$suite: root busy: FAIL"); failed=1; continue
+    fi
+    if [ -n "$FRESH" ] && [ -e "$root" ]; then
+        rm -rf --one-file-system "$root"
+    fi
+    echo "== $suite: root $root (log $log)"
+    if ! major=$(bash "$HERE/mkroot.sh" "$suite" "$root" 2>>"$log" | tail -1) || [ -z "$major" ]; then
+        tail -30 "$log"
+        summary+=("$suite: making the root failed: FAIL (see $log)"); failed=1; continue
+    fi
+    made=$(date +%s)
+    echo "== $suite: PostgreSQL $major, root ready in $((made - start)) s; building, installing and testing the package"
+    if PG_MAJOR=$major bash "$HERE/inroot.sh" "$root" "$TOP" bash /src/test/bin/package_test.sh >>"$log" 2>&1; then
+        verdict=PASS
+    else
+        verdict=FAIL; failed=1
+        echo "---- $suite: last lines of $log"
+        grep -E '^(not ok|#   Failed|Failed|test .* FAILED|not ok [0-9]+ +-)' "$log" | head -40
+        tail -40 "$log"
+    fi
+    end=$(date +%s)
+    line="PG $major ($suite): $(summarize "$log"): $verdict in $((end - made)) s (root $((made - start)) s)"
+    echo "$line"
+    summary+=("$line")
+done
+
+echo "== matrix summary"
+printf '%s\n' "${summary[@]}"
+exit $failed
