@@ -68,9 +68,8 @@ for suite in $SUITES; do
         verdict=PASS
     else
         verdict=FAIL; failed=1
-        echo "---- $suite: last lines of $log"
-        grep -E '^(not ok|#   Failed|Failed|test .* FAILED|not ok [0-9]+ +-)' "$log" | head -40
-        tail -40 "$log"
+        echo "---- $suite: what failed (the whole output is in $log)"
+        grep -E '^(not ok|# Failed test|Failed [0-9]+/|test .* FAILED|.*tests failed|Result: FAIL|.*: error:|Error: )' "$log" | head -60
     fi
     end=$(date +%s)
     line="PG $major ($suite): $(summarize "$log"): $verdict in $((end - made)) s (root $((made - start)) s)"
@@ -80,4 +79,6 @@ done
 
 echo "== matrix summary"
 printf '%s\n' "${summary[@]}"
+passed=$(printf '%s\n' "${summary[@]}" | grep -c ': PASS in ' || true)
+echo "matrix: $passed passed, $((${#summary[@]} - passed)) failed"
 exit $failed
