@@ -480,7 +480,7 @@ NullableActual(const char *table, const LiveColumn *col, LiveConstraint *cons, i
 		if (lc->contype != CONSTRAINT_NOTNULL || strcmp(lc->columns, key) != 0)
 			continue;
 		lc->matched = found = true;
-		if (strcmp(lc->name, psprintf("%s_%s_not_null", table, col->name)) != 0)
+		if (strcmp(lc->name, makeObjectName(table, col->name, "not_null")) != 0)
 			actual = psprintf("%s, constraint %s", actual, quote_identifier(lc->name));
 		if (!lc->validated)
 			actual = psprintf("%s, NOT VALID", actual);

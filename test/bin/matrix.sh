@@ -69,7 +69,7 @@ for suite in $SUITES; do
     else
         verdict=FAIL; failed=1
         echo "---- $suite: what failed (the whole output is in $log)"
-        grep -E '^(not ok|# Failed test|Failed [0-9]+/|test .* FAILED|.*tests failed|Result: FAIL|.*: error:|Error: )' "$log" | head -60
+        grep -E '^(not ok|# Failed test|Failed [0-9]+/|test .* FAILED|.*tests failed|Result: FAIL|.*: error:|Error: )|\(Wstat: ' "$log" | head -60
     fi
     end=$(date +%s)
     line="PG $major ($suite): $(summarize "$log"): $verdict in $((end - made)) s (root $((made - start)) s)"
