@@ -14,6 +14,7 @@ superuser.  Needs Debian's python3-sqlalchemy and python3-psycopg2.
     dbs.create("name")                   # (re)created; dropped by dbs.drop_all()
     dbs.engine("name")                   # a psycopg2 engine on it
     url_for("name", "postgresql+asyncpg")
+    async_engine("name")                 # asyncpg engine, session time zone UTC
 """
 
 import os
@@ -90,6 +91,17 @@ def url_for(database, drivername="postgresql+psycopg2"):
         port=int(port) if port else None,
         database=database,
         query=query,
+    )
+
+
+def async_engine(database, **kw):
+    """An asyncio engine on asyncpg as the app makes it, its sessions in UTC."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+    kw.setdefault("poolclass", sa.pool.NullPool)
+    return create_async_engine(
+        url_for(database, "postgresql+asyncpg"),
+        connect_args={"server_settings": {"timezone": "UTC"}},
+        **kw,
     )
 
 

@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 try:
     import sqlalchemy as sa
     from sqlalchemy import delete, func, select, text, update
-    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+    from sqlalchemy.ext.asyncio import AsyncSession
     from sqlalchemy.orm import sessionmaker
 
     import asyncpg  # noqa: F401 - the driver must be there
@@ -51,7 +51,7 @@ try:
     from models import (Card, CardDifficulty, CardStatistics, CardStatus, Deck,
                         DeckLevel, RefreshToken, Review, ReviewRating, User,
                         UserDeckProgress, UserSettings)
-    from taplib import Databases, Tap, url_for
+    from taplib import Databases, Tap, async_engine
 except Exception:  # noqa: BLE001
     print("Bail out! cannot import SQLAlchemy (asyncio), asyncpg or test/lib/models.py "
           "(apt-get install python3-sqlalchemy python3-asyncpg python3-greenlet "
@@ -72,14 +72,6 @@ GREEK = {
     CardDifficulty.HARD: ("προϋπόθεση", "precondition", "Η Οδύσσεια του Ομήρου· ΐ ΰ ς", "pro-i-PO-the-si"),
 }
 NFD_FRONT = unicodedata.normalize("NFD", "Ελλάδα")
-
-
-def make_engine(database):
-    return create_async_engine(
-        url_for(database, "postgresql+asyncpg"),
-        poolclass=sa.pool.NullPool,
-        connect_args={"server_settings": {"timezone": "UTC"}},
-    )
 
 
 async def step(desc, coro):
@@ -448,7 +440,7 @@ class App:
 
 
 async def run():
-    engine = make_engine(DB)
+    engine = async_engine(DB)
     try:
         app = App(engine)
         tz = await app.sql_scalar("SHOW TimeZone")
