@@ -109,7 +109,7 @@ async def run():
     engine = async_engine(DB)
     Session = sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
     # a second engine that keeps its pooled connection across the update
-    pooled = async_engine(DB, poolclass=sa.pool.QueuePool, pool_size=1)
+    pooled = async_engine(DB, poolclass=sa.pool.AsyncAdaptedQueuePool, pool_size=1)
     try:
         await scenario(Session, pooled)
     finally:
