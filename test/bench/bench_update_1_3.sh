@@ -48,7 +48,7 @@ export PGTZ=UTC
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$DB")
 
 PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists "$DB"
-createdb "$DB"
+createdb -E UTF8 -T template0 "$DB"
 "${PSQL[@]}" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'"
 
 echo "== loading $ROWS reviews ($USERS users, $DECKS decks, $((DECKS * CARDS_PER_DECK)) cards) at 1.2"

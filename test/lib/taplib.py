@@ -134,7 +134,7 @@ class Databases:
     def create(self, name):
         self.drop(name)
         with self.admin().connect() as conn:
-            conn.execute(sa.text('CREATE DATABASE "%s"' % name))
+            conn.execute(sa.text('CREATE DATABASE "%s" ENCODING \'UTF8\' TEMPLATE template0' % name))
         if name not in self.names:
             self.names.append(name)
 
