@@ -12,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "access/amapi.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -28,7 +29,13 @@
 #include "catalog/pg_enum.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
@@ -36,8 +43,14 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "commands/trigger.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/nodes.h"
+#include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
+#include "rewrite/rewriteManip.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -253,9 +266,312 @@ ColumnList(Oid relid, Datum attnums)
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	for (int i = 0; i < n; i++)
+	{
+		/* 0 stands for an expression (an EXCLUDE constraint's, say) */
+		char	   *attname = keys[i] > 0 ? get_attname(relid, keys[i], true) : NULL;
+
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
-						 quote_identifier(get_attname(relid, keys[i], false)));
+						 attname ? quote_identifier(attname) : "(expression)");
+	}
 	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* The names of a table's columns by attnum, "" for a dropped one */
+static List *
+ColumnNames(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts;
+	List	   *names = NIL;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	natts = ((Form_pg_class) GETSTRUCT(tup))->relnatts;
+	ReleaseSysCache(tup);
+	for (int attnum = 1; attnum <= natts; attnum++)
+	{
+		const char *name = "";
+
+		tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_attribute att = (Form_pg_attribute) GETSTRUCT(tup);
+
+			if (!att->attisdropped)
+				name = pstrdup(NameStr(att->attname));
+			ReleaseSysCache(tup);
+		}
+		names = lappend(names, makeString((char *) name));
+	}
+	return names;
+}
+
+/*
+ * Deparse an expression stored over the columns of a table without opening
+ * the table.
+ *
+ * The server's own deparsers (pg_get_indexdef, pg_get_expr, ...) build their
+ * context with deparse_context_for(), which opens the table to read its
+ * column names, and so wait behind any lock on it.  Here the expression
+ * becomes the WHERE clause of a query over range table entries that are not
+ * relations (a VALUES entry, never in FROM) carrying the column names read
+ * from the syscache: Vars of varno 1 (and 2: a trigger's or rule's OLD and
+ * NEW are entries 1 and 2, named by refnames) print as the column names,
+ * prefixed with the entry's name only when there are two.  pg_get_querydef()
+ * locks only the relations of a query's range table, and there are none;
+ * an expression with a subquery (a policy's, a rule's) could name a table,
+ * so it is not deparsed.  Pretty or not as the server function being
+ * imitated is.
+ */
+static char *
+DeparseExpr(Node *expr, Oid relid, const char *const *refnames, int nrefs, bool pretty)
+{
+	Query	   *query;
+	List	   *colnames;
+	char	   *text;
+	char	   *where;
+
+	if (checkExprHasSubLink(expr))
+		return pstrdup("(an expression with a subquery)");
+	query = makeNode(Query);
+	colnames = ColumnNames(relid);
+	query->commandType = CMD_SELECT;
+	query->canSetTag = true;
+	for (int i = 0; i < nrefs; i++)
+	{
+		RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+		rte->rtekind = RTE_VALUES;
+		rte->eref = makeAlias(refnames[i], colnames);
+		rte->inFromCl = false;
+		query->rtable = lappend(query->rtable, rte);
+	}
+	query->jointree = makeFromExpr(NIL, copyObject(expr));
+	text = pg_get_querydef(query, pretty);
+	where = strstr(text, "WHERE ");
+	return where ? pstrdup(where + 6) : text;
+}
+
+/* DeparseExpr() for an expression over one table, named as itself */
+static char *
+DeparseTableExpr(Node *expr, Oid relid, bool pretty)
+{
+	const char *name = get_rel_name(relid);
+
+	return DeparseExpr(expr, relid, &name, 1, pretty);
+}
+
+/* Whether an index expression deparses as a bare function call (ruleutils.c's looks_like_function) */
+static bool
+LooksLikeFunction(Node *node)
+{
+	if (node == NULL)
+		return false;
+	switch (nodeTag(node))
+	{
+		case T_FuncExpr:
+			return (((FuncExpr *) node)->funcformat == COERCE_EXPLICIT_CALL ||
+					((FuncExpr *) node)->funcformat == COERCE_SQL_SYNTAX);
+		case T_NullIfExpr:
+		case T_CoalesceExpr:
+		case T_MinMaxExpr:
+		case T_SQLValueFunction:
+		case T_XmlExpr:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* "a=1, b='x y'" for a text[] of options, quoted as pg_get_indexdef quotes them */
+static char *
+OptionsText(Datum options)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *opt = nulls[i] ? pstrdup("") : TextDatumGetCString(elems[i]);
+		char	   *value = strchr(opt, '=');
+
+		if (value)
+			*value++ = '\0';
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", quote_identifier(opt));
+		if (value)
+			appendStringInfo(&buf, "=%s", quote_identifier(value) == value ? value
+							 : quote_literal_cstr(value));
+	}
+	return buf.data;
+}
+
+/* An operator's name as a definition shows it: qualified when not visible */
+static char *
+OperatorName(Oid opoid)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opoid));
+	Form_pg_operator op;
+	char	   *name;
+
+	if (!HeapTupleIsValid(tup))
+		return psprintf("OPERATOR(%u)", opoid);
+	op = (Form_pg_operator) GETSTRUCT(tup);
+	if (OperatorIsVisible(opoid))
+		name = pstrdup(NameStr(op->oprname));
+	else
+		name = psprintf("OPERATOR(%s.%s)", quote_identifier(get_namespace_name(op->oprnamespace)),
+						NameStr(op->oprname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/*
+ * An index's definition as pg_get_indexdef(oid, 0, true) spells it, or with
+ * excludeOps the "EXCLUDE USING ..." clause pg_get_constraintdef() spells
+ * for an exclusion constraint, built from the catalogs alone: the server's
+ * functions open the table (see DeparseExpr).
+ */
+static char *
+IndexDef(Oid indexrelid, const Oid *excludeOps, bool pretty)
+{
+	HeapTuple	indtup;
+	HeapTuple	reltup;
+	Form_pg_index ind;
+	Form_pg_class idxrel;
+	Oid			indrelid;
+	oidvector  *indcollation;
+	oidvector  *indclass;
+	int2vector *indoption;
+	List	   *indexprs = NIL;
+	ListCell   *expr_item;
+	IndexAmRoutine *amroutine;
+	Datum		datum;
+	bool		isnull;
+	StringInfoData buf;
+
+	indtup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexrelid));
+	if (!HeapTupleIsValid(indtup))
+		elog(ERROR, "cache lookup failed for index %u", indexrelid);
+	ind = (Form_pg_index) GETSTRUCT(indtup);
+	indrelid = ind->indrelid;
+	indcollation = (oidvector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indcollation, &isnull));
+	indclass = (oidvector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indclass, &isnull));
+	indoption = (int2vector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indoption, &isnull));
+	datum = SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indexprs, &isnull);
+	if (!isnull)
+		indexprs = (List *) stringToNode(TextDatumGetCString(datum));
+	expr_item = list_head(indexprs);
+
+	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(indexrelid));
+	if (!HeapTupleIsValid(reltup))
+		elog(ERROR, "cache lookup failed for relation %u", indexrelid);
+	idxrel = (Form_pg_class) GETSTRUCT(reltup);
+	amroutine = GetIndexAmRoutineByAmId(idxrel->relam, false);
+
+	initStringInfo(&buf);
+	if (excludeOps == NULL)
+		appendStringInfo(&buf, "CREATE %sINDEX %s ON %s USING %s (",
+						 ind->indisunique ? "UNIQUE " : "",
+						 quote_identifier(NameStr(idxrel->relname)),
+						 TableRef(indrelid, get_rel_name(indrelid)),
+						 quote_identifier(get_am_name(idxrel->relam)));
+	else
+		appendStringInfo(&buf, "EXCLUDE USING %s (", quote_identifier(get_am_name(idxrel->relam)));
+
+	for (int keyno = 0; keyno < ind->indnatts; keyno++)
+	{
+		AttrNumber	attnum = ind->indkey.values[keyno];
+		Oid			keytype;
+		Oid			keycoll;
+
+		if (keyno == ind->indnkeyatts)
+			appendStringInfoString(&buf, ") INCLUDE (");
+		else if (keyno > 0)
+			appendStringInfoString(&buf, ", ");
+		if (attnum != 0)
+		{
+			int32		typmod;
+			char	   *attname = get_attname(indrelid, attnum, true);
+
+			appendStringInfoString(&buf, attname ? quote_identifier(attname) : "?");
+			get_atttypetypmodcoll(indrelid, attnum, &keytype, &typmod, &keycoll);
+		}
+		else
+		{
+			Node	   *indexkey;
+			char	   *str;
+
+			if (expr_item == NULL)
+				elog(ERROR, "too few entries in indexprs list");
+			indexkey = (Node *) lfirst(expr_item);
+			expr_item = lnext(indexprs, expr_item);
+			str = DeparseTableExpr(indexkey, indrelid, pretty);
+			if (LooksLikeFunction(indexkey))
+				appendStringInfoString(&buf, str);
+			else
+				appendStringInfo(&buf, "(%s)", str);
+			keytype = exprType(indexkey);
+			keycoll = exprCollation(indexkey);
+		}
+
+		if (keyno < ind->indnkeyatts)
+		{
+			int16		opt = indoption->values[keyno];
+			Oid			coll = indcollation->values[keyno];
+			Oid			opclass = indclass->values[keyno];
+			Datum		attoptions = get_attoptions(indexrelid, keyno + 1);
+			HeapTuple	opctup;
+
+			if (OidIsValid(coll) && coll != keycoll)
+				appendStringInfo(&buf, " COLLATE %s", generate_collation_name(coll));
+			opctup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
+			if (HeapTupleIsValid(opctup))
+			{
+				Oid			opcmethod = ((Form_pg_opclass) GETSTRUCT(opctup))->opcmethod;
+
+				ReleaseSysCache(opctup);
+				if (attoptions != (Datum) 0 || GetDefaultOpClass(keytype, opcmethod) != opclass)
+					appendStringInfo(&buf, " %s", generate_opclass_name(opclass));
+			}
+			if (attoptions != (Datum) 0)
+				appendStringInfo(&buf, " (%s)", OptionsText(attoptions));
+			if (amroutine->amcanorder)
+			{
+				if (opt & INDOPTION_DESC)
+				{
+					appendStringInfoString(&buf, " DESC");
+					if (!(opt & INDOPTION_NULLS_FIRST))
+						appendStringInfoString(&buf, " NULLS LAST");
+				}
+				else if (opt & INDOPTION_NULLS_FIRST)
+					appendStringInfoString(&buf, " NULLS FIRST");
+			}
+			if (excludeOps != NULL)
+				appendStringInfo(&buf, " WITH %s", OperatorName(excludeOps[keyno]));
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	if (ind->indnullsnotdistinct)
+		appendStringInfoString(&buf, " NULLS NOT DISTINCT");
+	datum = SysCacheGetAttr(RELOID, reltup, Anum_pg_class_reloptions, &isnull);
+	if (!isnull)
+		appendStringInfo(&buf, " WITH (%s)", OptionsText(datum));
+	datum = SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indpred, &isnull);
+	if (!isnull)
+	{
+		char	   *str = DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(datum)),
+										   indrelid, pretty);
+
+		appendStringInfo(&buf, excludeOps ? " WHERE (%s)" : " WHERE %s", str);
+	}
+	ReleaseSysCache(reltup);
+	ReleaseSysCache(indtup);
 	return buf.data;
 }
 
@@ -335,7 +651,6 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 {
 	LiveColumn *cols = palloc0(sizeof(LiveColumn) * (natts + 1));
 	LiveColumn **byattnum = palloc0(sizeof(LiveColumn *) * (natts + 1));
-	List	   *dpcontext = NIL;
 	int			n = 0;
 	Relation	catalog;
 	SysScanDesc scan;
@@ -395,16 +710,11 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 
 		/*
 		 * A default has no column references (only a generated column's
-		 * expression has), and deparsing one needs no context.  Building a
-		 * context opens the table, which would make verify() wait behind any
-		 * lock on it.
+		 * expression has), and deparsing one needs no context; one that has
+		 * is deparsed without opening the table (see DeparseExpr).
 		 */
 		if (contain_var_clause(node))
-		{
-			if (dpcontext == NIL)
-				dpcontext = deparse_context_for(get_rel_name(relid), relid);
-			expr = deparse_expression(node, dpcontext, false, false);
-		}
+			expr = DeparseTableExpr(node, relid, false);
 		else
 			expr = deparse_expression(node, NIL, false, false);
 		if (get_attgenerated(relid, def->adnum) == ATTRIBUTE_GENERATED_STORED)
@@ -547,12 +857,64 @@ LoadConstraints(Oid relid, int *nconstraints)
 	return cons;
 }
 
-/* A constraint's definition as psql \d shows it (pg_get_constraintdef) */
+/*
+ * A constraint's definition as pg_get_constraintdef(oid) spells it.  For a
+ * key or foreign key that function reads only the catalogs; for a CHECK or
+ * EXCLUDE constraint it opens the table to deparse the expressions, so
+ * those two are spelled here instead (see DeparseExpr).
+ */
 static char *
 ConstraintDef(Oid conoid)
 {
-	return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
-												   ObjectIdGetDatum(conoid)));
+	HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	Form_pg_constraint con;
+	StringInfoData buf;
+	Datum		datum;
+	bool		isnull;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", conoid);
+	con = (Form_pg_constraint) GETSTRUCT(tup);
+	if (con->contype != CONSTRAINT_CHECK && con->contype != CONSTRAINT_EXCLUSION)
+	{
+		ReleaseSysCache(tup);
+		return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+													   ObjectIdGetDatum(conoid)));
+	}
+
+	initStringInfo(&buf);
+	if (con->contype == CONSTRAINT_CHECK)
+	{
+		datum = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conbin, &isnull);
+		appendStringInfo(&buf, "CHECK (%s)%s",
+						 isnull ? "" : DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(datum)),
+														con->conrelid, false),
+						 con->connoinherit ? " NO INHERIT" : "");
+	}
+	else
+	{
+		Datum	   *elems;
+		int			n;
+		Oid		   *ops;
+
+		datum = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conexclop, &isnull);
+		if (isnull)
+			elog(ERROR, "null conexclop for constraint %u", conoid);
+		deconstruct_array(DatumGetArrayTypeP(datum), OIDOID, sizeof(Oid), true,
+						  TYPALIGN_INT, &elems, NULL, &n);
+		ops = palloc(sizeof(Oid) * (n + 1));
+		for (int i = 0; i < n; i++)
+			ops[i] = DatumGetObjectId(elems[i]);
+		appendStringInfoString(&buf, IndexDef(con->conindid, ops, false));
+	}
+	if (con->condeferrable)
+		appendStringInfoString(&buf, " DEFERRABLE");
+	if (con->condeferred)
+		appendStringInfoString(&buf, " INITIALLY DEFERRED");
+	if (!con->convalidated)
+		appendStringInfoString(&buf, " NOT VALID");
+	ReleaseSysCache(tup);
+	return buf.data;
 }
 
 /* The definition pg_get_constraintdef would give a contract constraint */
@@ -687,10 +1049,7 @@ LoadIndexes(Oid relid, int *nindexes)
 		li->name = pstrdup(NameStr(((Form_pg_class) GETSTRUCT(reltup))->relname));
 		li->method = get_am_name(((Form_pg_class) GETSTRUCT(reltup))->relam);
 		ReleaseSysCache(reltup);
-		li->definition = TextDatumGetCString(DirectFunctionCall3(pg_get_indexdef_ext,
-																 ObjectIdGetDatum(ind->indexrelid),
-																 Int32GetDatum(0),
-																 BoolGetDatum(true)));
+		li->definition = IndexDef(ind->indexrelid, NULL, true);
 		li->columns = IndexColumnsOf(li->definition, li->method);
 	}
 	systable_endscan(scan);
