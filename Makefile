@@ -16,6 +16,10 @@ PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
 
+# PGXS does not track header dependencies: a struct changed in a header must
+# rebuild every object that uses it.
+$(OBJS): $(wildcard src/*.h)
+
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 

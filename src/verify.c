@@ -30,6 +30,7 @@
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_language.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_policy.h"
@@ -49,6 +50,7 @@
 #include "nodes/nodes.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
+#include "rewrite/rewriteDefine.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -826,6 +828,11 @@ LoadConstraints(Oid relid, int *nconstraints)
 		bool		isnull;
 		Datum		keys;
 
+#if PG_VERSION_NUM >= 180000
+		/* NOT NULL is a constraint from PostgreSQL 18: checked with the column */
+		if (con->contype == CONSTRAINT_NOTNULL)
+			continue;
+#endif
 		if (n == cap)
 		{
 			cap *= 2;
@@ -927,6 +934,129 @@ ContractConstraintDef(const ContractConstraint *c, const char *references)
 	return psprintf("%s %s", ContypeName(c->contype), c->columns);
 }
 
+/* The server's RI trigger function for a foreign key action ("CASCADE": cascade) */
+static const char *
+RiActionName(const char *action)
+{
+	if (strcmp(action, "CASCADE") == 0)
+		return "cascade";
+	if (strcmp(action, "RESTRICT") == 0)
+		return "restrict";
+	if (strcmp(action, "SET NULL") == 0)
+		return "setnull";
+	if (strcmp(action, "SET DEFAULT") == 0)
+		return "setdefault";
+	return "noaction";
+}
+
+/* How a trigger fires, as psql's \d groups them; "" when it fires normally */
+static const char *
+TriggerStateName(char tgenabled)
+{
+	switch (tgenabled)
+	{
+		case TRIGGER_FIRES_ON_ORIGIN:
+			return "";
+		case TRIGGER_DISABLED:
+			return " (disabled)";
+		case TRIGGER_FIRES_ALWAYS:
+			return " (firing always)";
+		case TRIGGER_FIRES_ON_REPLICA:
+			return " (firing on replica only)";
+		default:
+			return " (unknown state)";
+	}
+}
+
+/*
+ * The triggers that enforce a contract foreign key, as FkTriggers() lists
+ * them: the server makes two on the referencing table (the checks on insert
+ * and update) and two on the referenced one (the ON DELETE and ON UPDATE
+ * actions), each enabled.
+ */
+static char *
+ContractFkTriggers(VerifyContext *cxt, const ContractConstraint *c)
+{
+	char	   *referencing = ContractTableRef(cxt, c->table);
+	char	   *referenced = ContractTableRef(cxt, c->reftable);
+	char	   *del = psprintf("RI_FKey_%s_del ON %s", RiActionName(c->on_delete), referenced);
+	char	   *upd = psprintf("RI_FKey_noaction_upd ON %s", referenced);
+
+	/* in FkTriggers' order: the referencing table's, then sorted */
+	return psprintf("RI_FKey_check_ins ON %s, RI_FKey_check_upd ON %s, %s, %s",
+					referencing, referencing,
+					strcmp(del, upd) < 0 ? del : upd, strcmp(del, upd) < 0 ? upd : del);
+}
+
+/* One trigger of a foreign key, for sorting */
+typedef struct FkTrigger
+{
+	bool		referenced;		/* on the referenced table */
+	char	   *text;
+} FkTrigger;
+
+/* Sort a foreign key's triggers: the referencing table's first, then by text */
+static int
+FkTriggerCompare(const void *a, const void *b)
+{
+	const FkTrigger *x = a;
+	const FkTrigger *y = b;
+
+	if (x->referenced != y->referenced)
+		return x->referenced ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * The triggers a foreign key constraint owns (pg_trigger.tgconstraint), as
+ * "<function> ON <table>" with how each fires when not normally: a disabled
+ * one (ALTER TABLE ... DISABLE TRIGGER ALL) no longer enforces the key.
+ */
+static char *
+FkTriggers(Oid conoid, Oid conrelid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	int			n = 0;
+	int			cap = 4;
+	FkTrigger  *trigs = palloc(sizeof(FkTrigger) * cap);
+	StringInfoData buf;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(conoid));
+	catalog = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, TriggerConstraintIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		char	   *func = get_func_name(trig->tgfoid);
+		char	   *rel = get_rel_name(trig->tgrelid);
+
+		if (n == cap)
+		{
+			cap *= 2;
+			trigs = repalloc(trigs, sizeof(FkTrigger) * cap);
+		}
+		trigs[n].referenced = (trig->tgrelid != conrelid);
+		trigs[n].text = psprintf("%s ON %s%s", func ? func : "?",
+								 TableRef(trig->tgrelid, rel ? rel : "?"),
+								 TriggerStateName(trig->tgenabled));
+		n++;
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+
+	if (n == 0)
+		return NULL;
+	qsort(trigs, n, sizeof(FkTrigger), FkTriggerCompare);
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", trigs[i].text);
+	return buf.data;
+}
+
 /* Check the constraints of a table, then report extra ones */
 static void
 VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
@@ -967,6 +1097,9 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
 		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c, references),
 			  ConstraintDef(lc->oid));
+		if (c->contype == CONSTRAINT_FOREIGN)
+			Check(cxt, "constraint", c->name, "triggers", ContractFkTriggers(cxt, c),
+				  lc->contype == CONSTRAINT_FOREIGN ? FkTriggers(lc->oid, relid) : NULL);
 	}
 
 	for (int j = 0; j < ncons; j++)
@@ -1123,6 +1256,505 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 	}
 }
 
+/* The persistence of a relation, in the words of CREATE [UNLOGGED|TEMPORARY] TABLE */
+static const char *
+PersistenceName(char relpersistence)
+{
+	switch (relpersistence)
+	{
+		case RELPERSISTENCE_PERMANENT:
+			return "permanent";
+		case RELPERSISTENCE_UNLOGGED:
+			return "unlogged";
+		case RELPERSISTENCE_TEMP:
+			return "temporary";
+		default:
+			return "unknown";
+	}
+}
+
+/* Row-level security of a table: "disabled", "enabled", and ", forced" (as for the owner too) */
+static const char *
+RowSecurityName(bool enabled, bool forced)
+{
+	if (forced)
+		return enabled ? "enabled, forced" : "disabled, forced";
+	return enabled ? "enabled" : "disabled";
+}
+
+/*
+ * A table's place in an inheritance tree as psql \d+ words it ("Inherits:",
+ * "Partition of:", "Child tables:", "Partitions:"), or "none".
+ */
+static char *
+InheritanceOf(Oid relid, bool ispartition, bool partitioned)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	StringInfoData parents;
+	StringInfoData children;
+	StringInfoData buf;
+
+	initStringInfo(&parents);
+	initStringInfo(&children);
+	catalog = table_open(InheritsRelationId, AccessShareLock);
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(catalog, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Oid			parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+		char	   *name = get_rel_name(parent);
+
+		appendStringInfo(&parents, "%s%s", parents.len > 0 ? ", " : "",
+						 TableRef(parent, name ? name : "?"));
+	}
+	systable_endscan(scan);
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Oid			child = ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid;
+		char	   *name = get_rel_name(child);
+
+		appendStringInfo(&children, "%s%s", children.len > 0 ? ", " : "",
+						 TableRef(child, name ? name : "?"));
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+
+	if (parents.len == 0 && children.len == 0)
+		return pstrdup("none");
+	initStringInfo(&buf);
+	if (parents.len > 0)
+		appendStringInfo(&buf, "%s: %s", ispartition ? "Partition of" : "Inherits", parents.data);
+	if (children.len > 0)
+		appendStringInfo(&buf, "%s%s: %s", buf.len > 0 ? "; " : "",
+						 partitioned ? "Partitions" : "Child tables", children.data);
+	return buf.data;
+}
+
+/* Sort C strings */
+static int
+StringCompare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * An ACL as psql's \dp prints it, one item after another: the owner's own
+ * item first (the one the owner holds from itself), the others sorted.
+ */
+static char *
+AclText(const Acl *acl, Oid owner)
+{
+	AclItem    *items = ACL_DAT(acl);
+	int			n = ACL_NUM(acl);
+	char	  **others = palloc(sizeof(char *) * (n + 1));
+	int			nothers = 0;
+	char	   *own = NULL;
+	StringInfoData buf;
+
+	for (int i = 0; i < n; i++)
+	{
+		char	   *text = DatumGetCString(DirectFunctionCall1(aclitemout,
+															   PointerGetDatum(&items[i])));
+
+		if (own == NULL && items[i].ai_grantee == owner && items[i].ai_grantor == owner)
+			own = text;
+		else
+			others[nothers++] = text;
+	}
+	qsort(others, nothers, sizeof(char *), StringCompare);
+	initStringInfo(&buf);
+	if (own)
+		appendStringInfoString(&buf, own);
+	for (int i = 0; i < nothers; i++)
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", others[i]);
+	return buf.len > 0 ? buf.data : pstrdup("(none)");
+}
+
+/*
+ * The privileges a revision grants on its tables: the owner's own (the
+ * default), and since the contract says so the privileges granted to the
+ * role that owns the extension, granted by the table owner (unless it is
+ * the same role, whose own item already has them).  Nothing to PUBLIC.
+ */
+static char *
+ContractPrivileges(VerifyContext *cxt, Oid owner)
+{
+	char	   *text = AclText(acldefault(OBJECT_TABLE, owner), owner);
+
+	for (int i = 0; i < contract_ntable_grants; i++)
+	{
+		const ContractTableGrant *g = &contract_table_grants[i];
+		AclItem		item;
+
+		if (!CONTRACT_IN(g, cxt->revision) || cxt->ext->owner == owner)
+			continue;
+		item.ai_grantee = cxt->ext->owner;
+		item.ai_grantor = owner;
+		ACLITEM_SET_PRIVS_GOPTIONS(item, (AclMode) g->privileges, ACL_NO_RIGHTS);
+		text = psprintf("%s, %s", text,
+						DatumGetCString(DirectFunctionCall1(aclitemout, PointerGetDatum(&item))));
+	}
+	return text;
+}
+
+/*
+ * A table's privileges as \dp prints them, followed by any column
+ * privileges ("column email: app=r/postgres"), which grant rights too.
+ */
+static char *
+TablePrivileges(HeapTuple reltup, Oid relid, Oid owner, int natts)
+{
+	bool		isnull;
+	Datum		datum = SysCacheGetAttr(RELOID, reltup, Anum_pg_class_relacl, &isnull);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, AclText(isnull ? acldefault(OBJECT_TABLE, owner)
+										 : DatumGetAclP(datum), owner));
+	for (int attnum = 1; attnum <= natts; attnum++)
+	{
+		HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		datum = SysCacheGetAttr(ATTNUM, tup, Anum_pg_attribute_attacl, &isnull);
+		if (!isnull && !((Form_pg_attribute) GETSTRUCT(tup))->attisdropped &&
+			ACL_NUM(DatumGetAclP(datum)) > 0)
+			appendStringInfo(&buf, ", column %s: %s",
+							 quote_identifier(NameStr(((Form_pg_attribute) GETSTRUCT(tup))->attname)),
+							 AclText(DatumGetAclP(datum), owner));
+		ReleaseSysCache(tup);
+	}
+	return buf.data;
+}
+
+/* A function's name as a definition shows it: qualified when not visible */
+static char *
+FunctionRef(Oid funcoid)
+{
+	char	   *name = get_func_name(funcoid);
+
+	if (name == NULL)
+		return psprintf("function %u", funcoid);
+	if (FunctionIsVisible(funcoid))
+		return pstrdup(quote_identifier(name));
+	return quote_qualified_identifier(get_namespace_name(get_func_namespace(funcoid)), name);
+}
+
+/*
+ * A trigger as psql \d lists it: pg_get_triggerdef(oid, true) after
+ * "CREATE [CONSTRAINT] TRIGGER ", with how it fires when not normally.
+ * Built here because pg_get_triggerdef opens the table for a WHEN clause.
+ */
+static char *
+TriggerDef(HeapTuple tup, TupleDesc desc)
+{
+	Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+	StringInfoData buf;
+	int			nevents = 0;
+	bool		isnull;
+	Datum		value;
+	const char *oldtable = NULL;
+	const char *newtable = NULL;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s ", quote_identifier(NameStr(trig->tgname)));
+	if (TRIGGER_FOR_BEFORE(trig->tgtype))
+		appendStringInfoString(&buf, "BEFORE");
+	else if (TRIGGER_FOR_AFTER(trig->tgtype))
+		appendStringInfoString(&buf, "AFTER");
+	else if (TRIGGER_FOR_INSTEAD(trig->tgtype))
+		appendStringInfoString(&buf, "INSTEAD OF");
+	if (TRIGGER_FOR_INSERT(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR INSERT" : " INSERT");
+	if (TRIGGER_FOR_DELETE(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR DELETE" : " DELETE");
+	if (TRIGGER_FOR_UPDATE(trig->tgtype))
+	{
+		appendStringInfoString(&buf, nevents++ ? " OR UPDATE" : " UPDATE");
+		/* tgattr is the first variable-width field: safe to read in place */
+		for (int i = 0; i < trig->tgattr.dim1; i++)
+		{
+			char	   *attname = get_attname(trig->tgrelid, trig->tgattr.values[i], true);
+
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : " OF ",
+							 attname ? quote_identifier(attname) : "?");
+		}
+	}
+	if (TRIGGER_FOR_TRUNCATE(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR TRUNCATE" : " TRUNCATE");
+	appendStringInfo(&buf, " ON %s ", TableRef(trig->tgrelid, get_rel_name(trig->tgrelid)));
+	if (OidIsValid(trig->tgconstraint))
+	{
+		if (OidIsValid(trig->tgconstrrelid))
+			appendStringInfo(&buf, "FROM %s ",
+							 TableRef(trig->tgconstrrelid, get_rel_name(trig->tgconstrrelid)));
+		appendStringInfo(&buf, "%sDEFERRABLE INITIALLY %s ", trig->tgdeferrable ? "" : "NOT ",
+						 trig->tginitdeferred ? "DEFERRED" : "IMMEDIATE");
+	}
+	value = heap_getattr(tup, Anum_pg_trigger_tgoldtable, desc, &isnull);
+	if (!isnull)
+		oldtable = NameStr(*DatumGetName(value));
+	value = heap_getattr(tup, Anum_pg_trigger_tgnewtable, desc, &isnull);
+	if (!isnull)
+		newtable = NameStr(*DatumGetName(value));
+	if (oldtable || newtable)
+	{
+		appendStringInfoString(&buf, "REFERENCING ");
+		if (oldtable)
+			appendStringInfo(&buf, "OLD TABLE AS %s ", quote_identifier(oldtable));
+		if (newtable)
+			appendStringInfo(&buf, "NEW TABLE AS %s ", quote_identifier(newtable));
+	}
+	appendStringInfoString(&buf, TRIGGER_FOR_ROW(trig->tgtype) ? "FOR EACH ROW " : "FOR EACH STATEMENT ");
+	value = heap_getattr(tup, Anum_pg_trigger_tgqual, desc, &isnull);
+	if (!isnull)
+	{
+		static const char *const oldnew[] = {"old", "new"};
+
+		appendStringInfo(&buf, "WHEN (%s) ",
+						 DeparseExpr((Node *) stringToNode(TextDatumGetCString(value)),
+									 trig->tgrelid, oldnew, 2, true));
+	}
+	appendStringInfo(&buf, "EXECUTE FUNCTION %s(", FunctionRef(trig->tgfoid));
+	if (trig->tgnargs > 0)
+	{
+		bytea	   *args;
+		const char *p;
+
+		value = heap_getattr(tup, Anum_pg_trigger_tgargs, desc, &isnull);
+		args = isnull ? NULL : DatumGetByteaPP(value);
+		p = args ? VARDATA_ANY(args) : NULL;
+		for (int i = 0; p != NULL && i < trig->tgnargs; i++)
+		{
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(p));
+			p += strlen(p) + 1;
+		}
+	}
+	appendStringInfo(&buf, ")%s", TriggerStateName(trig->tgenabled));
+	return buf.data;
+}
+
+/* Whether a trigger is one the server made to enforce a foreign key */
+static bool
+IsForeignKeyTrigger(Form_pg_trigger trig)
+{
+	HeapTuple	tup;
+	bool		fk = false;
+
+	if (!trig->tgisinternal || !OidIsValid(trig->tgconstraint))
+		return false;
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(trig->tgconstraint));
+	if (HeapTupleIsValid(tup))
+	{
+		fk = ((Form_pg_constraint) GETSTRUCT(tup))->contype == CONSTRAINT_FOREIGN;
+		ReleaseSysCache(tup);
+	}
+	return fk;
+}
+
+/*
+ * Report a table's triggers, enabled or not, but those that enforce a
+ * foreign key: those are checked with their constraint (or belong to a
+ * constraint reported extra, or to another table's key on this one).
+ */
+static void
+VerifyTriggers(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, TriggerRelidNameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (IsForeignKeyTrigger(trig))
+			continue;
+		Extra(cxt, "trigger", NameStr(trig->tgname), TriggerDef(tup, RelationGetDescr(catalog)));
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
+/*
+ * Report a table's rules, as "ON DELETE TO cards DO INSTEAD NOTHING": the
+ * actions are named by their command only, since deparsing them would lock
+ * the tables they name.
+ */
+static void
+VerifyRules(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_rewrite_ev_class, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(RewriteRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, RewriteRelRulenameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_rewrite rule = (Form_pg_rewrite) GETSTRUCT(tup);
+		static const char *const oldnew[] = {"old", "new"};
+		StringInfoData buf;
+		bool		isnull;
+		Datum		value;
+		List	   *actions = NIL;
+		const char *event;
+
+		switch (rule->ev_type)
+		{
+			case '1':
+				event = "SELECT";
+				break;
+			case '2':
+				event = "UPDATE";
+				break;
+			case '3':
+				event = "INSERT";
+				break;
+			case '4':
+				event = "DELETE";
+				break;
+			default:
+				event = "?";
+		}
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "ON %s TO %s", event, TableRef(relid, get_rel_name(relid)));
+		value = heap_getattr(tup, Anum_pg_rewrite_ev_qual, RelationGetDescr(catalog), &isnull);
+		if (!isnull)
+		{
+			char	   *qual = TextDatumGetCString(value);
+
+			if (strcmp(qual, "<>") != 0)
+				appendStringInfo(&buf, " WHERE %s",
+								 DeparseExpr((Node *) stringToNode(qual), relid, oldnew, 2, true));
+		}
+		appendStringInfo(&buf, " DO%s", rule->is_instead ? " INSTEAD" : "");
+		value = heap_getattr(tup, Anum_pg_rewrite_ev_action, RelationGetDescr(catalog), &isnull);
+		if (!isnull)
+			actions = (List *) stringToNode(TextDatumGetCString(value));
+		if (actions == NIL ||
+			(list_length(actions) == 1 && linitial_node(Query, actions)->commandType == CMD_NOTHING))
+			appendStringInfoString(&buf, " NOTHING");
+		else
+		{
+			ListCell   *lc;
+
+			appendStringInfoString(&buf, list_length(actions) > 1 ? " (" : " ");
+			foreach(lc, actions)
+			{
+				Query	   *q = lfirst_node(Query, lc);
+				const char *cmd = q->commandType == CMD_SELECT ? "SELECT" :
+				q->commandType == CMD_INSERT ? "INSERT" :
+				q->commandType == CMD_UPDATE ? "UPDATE" :
+				q->commandType == CMD_DELETE ? "DELETE" : "NOTIFY";
+
+				appendStringInfo(&buf, "%s%s ...", foreach_current_index(lc) > 0 ? "; " : "", cmd);
+			}
+			if (list_length(actions) > 1)
+				appendStringInfoChar(&buf, ')');
+		}
+		if (rule->ev_enabled == RULE_DISABLED)
+			appendStringInfoString(&buf, " (disabled)");
+		Extra(cxt, "rule", NameStr(rule->rulename), buf.data);
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
+/* Report a table's row-level security policies, as psql \d lists them */
+static void
+VerifyPolicies(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_policy_polrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(PolicyRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, PolicyPolrelidPolnameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_policy pol = (Form_pg_policy) GETSTRUCT(tup);
+		TupleDesc	desc = RelationGetDescr(catalog);
+		StringInfoData buf;
+		bool		isnull;
+		Datum		value;
+
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "POLICY \"%s\"", NameStr(pol->polname));
+		if (!pol->polpermissive)
+			appendStringInfoString(&buf, " AS RESTRICTIVE");
+		switch (pol->polcmd)
+		{
+			case 'r':
+				appendStringInfoString(&buf, " FOR SELECT");
+				break;
+			case 'a':
+				appendStringInfoString(&buf, " FOR INSERT");
+				break;
+			case 'w':
+				appendStringInfoString(&buf, " FOR UPDATE");
+				break;
+			case 'd':
+				appendStringInfoString(&buf, " FOR DELETE");
+				break;
+		}
+		value = heap_getattr(tup, Anum_pg_policy_polroles, desc, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(value);
+			Oid		   *roles = (Oid *) ARR_DATA_PTR(arr);
+			int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+
+			if (!(n == 1 && roles[0] == ACL_ID_PUBLIC))
+			{
+				char	  **names = palloc(sizeof(char *) * (n + 1));
+
+				for (int i = 0; i < n; i++)
+					names[i] = roles[i] == ACL_ID_PUBLIC ? "public" : GetUserNameFromId(roles[i], true);
+				for (int i = 0; i < n; i++)
+					if (names[i] == NULL)
+						names[i] = psprintf("%u", roles[i]);
+				qsort(names, n, sizeof(char *), StringCompare);
+				appendStringInfoString(&buf, " TO ");
+				for (int i = 0; i < n; i++)
+					appendStringInfo(&buf, "%s%s", i > 0 ? "," : "", names[i]);
+			}
+		}
+		value = heap_getattr(tup, Anum_pg_policy_polqual, desc, &isnull);
+		if (!isnull)
+			appendStringInfo(&buf, " USING (%s)",
+							 DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(value)), relid, false));
+		value = heap_getattr(tup, Anum_pg_policy_polwithcheck, desc, &isnull);
+		if (!isnull)
+			appendStringInfo(&buf, " WITH CHECK (%s)",
+							 DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(value)), relid, false));
+		Extra(cxt, "policy", NameStr(pol->polname), buf.data);
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
 /* Check one table and everything on it */
 static void
 VerifyTable(VerifyContext *cxt, const char *table)
@@ -1134,6 +1766,12 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	const char *dumped = "not registered";
 	LiveConstraint *cons;
 	int			ncons;
+	const char *persistence;
+	const char *method;
+	const char *inheritance;
+	const char *rowsecurity;
+	const char *privileges;
+	Oid			owner;
 
 	tup = SearchSysCache2(RELNAMENSP, CStringGetDatum(table),
 						  ObjectIdGetDatum(cxt->ext->namespace));
@@ -1146,6 +1784,13 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	relid = rel->oid;
 	natts = rel->relnatts;
 	Check(cxt, "table", table, "exists", "table", RelkindName(rel->relkind));
+	persistence = PersistenceName(rel->relpersistence);
+	method = OidIsValid(rel->relam) ? get_am_name(rel->relam) : NULL;
+	inheritance = InheritanceOf(relid, rel->relispartition,
+								rel->relkind == RELKIND_PARTITIONED_TABLE);
+	rowsecurity = RowSecurityName(rel->relrowsecurity, rel->relforcerowsecurity);
+	owner = rel->relowner;
+	privileges = TablePrivileges(tup, relid, owner, natts);
 	ReleaseSysCache(tup);
 
 	Check(cxt, "table", table, "extension member", EXTENSION_NAME,
@@ -1163,10 +1808,163 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	}
 	Check(cxt, "table", table, "dumped by pg_dump", "registered", dumped);
 
+	/* What the data does: survives a crash, reaches standbys, is what it seems */
+	Check(cxt, "table", table, "persistence", "permanent", persistence);
+	Check(cxt, "table", table, "access method", "heap", method);
+	Check(cxt, "table", table, "inheritance", "none", inheritance);
+	Check(cxt, "table", table, "row security", "disabled", rowsecurity);
+	Check(cxt, "table", table, "privileges", ContractPrivileges(cxt, owner), privileges);
+
 	VerifyColumns(cxt, table, relid, natts);
 	cons = LoadConstraints(relid, &ncons);
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
+	VerifyTriggers(cxt, relid);
+	VerifyRules(cxt, relid);
+	VerifyPolicies(cxt, relid);
+}
+
+/* The kind of a routine, as psql's \df "Type" column names it */
+static const char *
+ProkindName(char prokind)
+{
+	switch (prokind)
+	{
+		case PROKIND_FUNCTION:
+			return "function";
+		case PROKIND_PROCEDURE:
+			return "procedure";
+		case PROKIND_AGGREGATE:
+			return "aggregate";
+		case PROKIND_WINDOW:
+			return "window function";
+		default:
+			return "routine";
+	}
+}
+
+/* A routine's implementation: "LANGUAGE c AS 'file', 'symbol'" for C, else its language */
+static char *
+FunctionImplementation(HeapTuple tup)
+{
+	Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+	char	   *language = get_language_name(proc->prolang, true);
+	bool		srcnull;
+	bool		binnull;
+	Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &srcnull);
+	Datum		bin = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_probin, &binnull);
+
+	if (language == NULL)
+		language = psprintf("%u", proc->prolang);
+	if (proc->prolang != ClanguageId || srcnull || binnull)
+		return psprintf("LANGUAGE %s", language);
+	return psprintf("LANGUAGE %s AS %s, %s", language,
+					quote_literal_cstr(TextDatumGetCString(bin)),
+					quote_literal_cstr(TextDatumGetCString(src)));
+}
+
+/* The settings a revision gives each function, "; "-separated as FunctionSettings() lists them */
+static char *
+ContractFunctionSettings(VerifyContext *cxt)
+{
+	const char *schema = quote_identifier(get_namespace_name(cxt->ext->namespace));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < contract_nfunction_settings; i++)
+	{
+		const ContractFunctionSetting *f = &contract_function_settings[i];
+		const char *p = f->setting;
+		const char *at;
+
+		if (!CONTRACT_IN(f, cxt->revision))
+			continue;
+		if (buf.len > 0)
+			appendStringInfoString(&buf, "; ");
+		while ((at = strstr(p, "@extschema@")) != NULL)
+		{
+			appendBinaryStringInfo(&buf, p, at - p);
+			appendStringInfoString(&buf, schema);
+			p = at + strlen("@extschema@");
+		}
+		appendStringInfoString(&buf, p);
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* A routine's SET clauses, pg_proc.proconfig "; "-separated, or NULL */
+static char *
+FunctionSettings(HeapTuple tup)
+{
+	bool		isnull;
+	Datum		config = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proconfig, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData buf;
+
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? "; " : "", TextDatumGetCString(elems[i]));
+	return buf.data;
+}
+
+/*
+ * Check one function of the extension: found by name in the extension's
+ * schema (the member, if several overloads are), then what it is and does.
+ */
+static void
+VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
+{
+	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(c->name));
+	HeapTuple	found = NULL;
+	const char *member = NULL;
+	Form_pg_proc proc;
+	Oid			funcoid;
+
+	for (int i = 0; i < list->n_members; i++)
+	{
+		HeapTuple	tup = &list->members[i]->tuple;
+		Form_pg_proc p = (Form_pg_proc) GETSTRUCT(tup);
+
+		if (p->pronamespace != cxt->ext->namespace)
+			continue;
+		if (found == NULL || member == NULL)
+		{
+			found = tup;
+			member = MemberOf(cxt, ProcedureRelationId, p->oid);
+		}
+	}
+	if (found == NULL)
+	{
+		ReleaseSysCacheList(list);
+		Check(cxt, "function", c->name, "exists", "function", NULL);
+		return;
+	}
+	proc = (Form_pg_proc) GETSTRUCT(found);
+	funcoid = proc->oid;
+	Check(cxt, "function", c->name, "exists", "function", ProkindName(proc->prokind));
+	Check(cxt, "function", c->name, "extension member", EXTENSION_NAME, member);
+	Check(cxt, "function", c->name, "signature",
+		  psprintf("(%s) RETURNS %s", c->arguments, c->result),
+		  psprintf("(%s) RETURNS %s",
+				   TextDatumGetCString(DirectFunctionCall1(pg_get_function_arguments,
+														   ObjectIdGetDatum(funcoid))),
+				   proc->prokind == PROKIND_PROCEDURE ? "(procedure)" :
+				   TextDatumGetCString(DirectFunctionCall1(pg_get_function_result,
+														   ObjectIdGetDatum(funcoid)))));
+	Check(cxt, "function", c->name, "implementation", c->implementation,
+		  FunctionImplementation(found));
+	Check(cxt, "function", c->name, "security", "SECURITY INVOKER",
+		  proc->prosecdef ? "SECURITY DEFINER" : "SECURITY INVOKER");
+	Check(cxt, "function", c->name, "settings", ContractFunctionSettings(cxt),
+		  FunctionSettings(found));
+	ReleaseSysCacheList(list);
 }
 
 /* Whether a contract revision has a table, enum type or function of this name */
@@ -1264,6 +2062,12 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 			VerifyTable(&cxt, contract_tables[i].name);
 	}
 
+	for (int i = 0; i < contract_nfunctions; i++)
+	{
+		if (contract_functions[i].since <= revision)
+			VerifyFunction(&cxt, &contract_functions[i]);
+	}
+
 	VerifyMembers(&cxt);
 }
 
@@ -1292,6 +2096,7 @@ FindInstalledExtension(InstalledExtension *ext)
 		found = true;
 		ext->oid = extform->oid;
 		ext->namespace = extform->extnamespace;
+		ext->owner = extform->extowner;
 		datum = heap_getattr(tup, Anum_pg_extension_extversion, desc, &isnull);
 		ext->version = isnull ? NULL : TextDatumGetCString(datum);
 		ext->config = NULL;
