@@ -969,18 +969,31 @@ TriggerStateName(char tgenabled)
 }
 
 /*
- * The triggers that enforce a contract foreign key, as FkTriggers() lists
- * them: the server makes two on the referencing table (the checks on insert
- * and update) and two on the referenced one (the ON DELETE and ON UPDATE
- * actions), each enabled.
+ * The triggers that enforce a foreign key, as FkTriggers() lists them: the
+ * server makes two on the referencing table (the checks on insert and
+ * update) and two on the referenced one (the ON DELETE and ON UPDATE
+ * actions), each enabled.  Built from the live constraint: a changed action
+ * or target is the definition check's to report, this one reports whether
+ * the key is enforced at all.
  */
 static char *
-ContractFkTriggers(VerifyContext *cxt, const ContractConstraint *c)
+ExpectedFkTriggers(Oid conoid)
 {
-	char	   *referencing = ContractTableRef(cxt, c->table);
-	char	   *referenced = ContractTableRef(cxt, c->reftable);
-	char	   *del = psprintf("RI_FKey_%s_del ON %s", RiActionName(c->on_delete), referenced);
-	char	   *upd = psprintf("RI_FKey_noaction_upd ON %s", referenced);
+	HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	Form_pg_constraint con;
+	char	   *referencing;
+	char	   *referenced;
+	char	   *del;
+	char	   *upd;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", conoid);
+	con = (Form_pg_constraint) GETSTRUCT(tup);
+	referencing = TableRef(con->conrelid, get_rel_name(con->conrelid));
+	referenced = TableRef(con->confrelid, get_rel_name(con->confrelid));
+	del = psprintf("RI_FKey_%s_del ON %s", RiActionName(FkActionName(con->confdeltype)), referenced);
+	upd = psprintf("RI_FKey_%s_upd ON %s", RiActionName(FkActionName(con->confupdtype)), referenced);
+	ReleaseSysCache(tup);
 
 	/* in FkTriggers' order: the referencing table's, then sorted */
 	return psprintf("RI_FKey_check_ins ON %s, RI_FKey_check_upd ON %s, %s, %s",
@@ -1097,9 +1110,9 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
 		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c, references),
 			  ConstraintDef(lc->oid));
-		if (c->contype == CONSTRAINT_FOREIGN)
-			Check(cxt, "constraint", c->name, "triggers", ContractFkTriggers(cxt, c),
-				  lc->contype == CONSTRAINT_FOREIGN ? FkTriggers(lc->oid, relid) : NULL);
+		if (c->contype == CONSTRAINT_FOREIGN && lc->contype == CONSTRAINT_FOREIGN)
+			Check(cxt, "constraint", c->name, "triggers", ExpectedFkTriggers(lc->oid),
+				  FkTriggers(lc->oid, relid));
 	}
 
 	for (int j = 0; j < ncons; j++)
@@ -1544,28 +1557,36 @@ TriggerDef(HeapTuple tup, TupleDesc desc)
 	return buf.data;
 }
 
-/* Whether a trigger is one the server made to enforce a foreign key */
+/*
+ * Whether a trigger is one the server made to implement a constraint: a
+ * foreign key's RI triggers, a deferrable unique or exclusion constraint's
+ * recheck.  (A user's CREATE CONSTRAINT TRIGGER is not internal.)
+ */
 static bool
-IsForeignKeyTrigger(Form_pg_trigger trig)
+IsConstraintTrigger(Form_pg_trigger trig)
 {
 	HeapTuple	tup;
-	bool		fk = false;
+	bool		implements = false;
 
 	if (!trig->tgisinternal || !OidIsValid(trig->tgconstraint))
 		return false;
 	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(trig->tgconstraint));
 	if (HeapTupleIsValid(tup))
 	{
-		fk = ((Form_pg_constraint) GETSTRUCT(tup))->contype == CONSTRAINT_FOREIGN;
+		char		contype = ((Form_pg_constraint) GETSTRUCT(tup))->contype;
+
+		implements = (contype == CONSTRAINT_FOREIGN || contype == CONSTRAINT_PRIMARY ||
+					  contype == CONSTRAINT_UNIQUE || contype == CONSTRAINT_EXCLUSION);
 		ReleaseSysCache(tup);
 	}
-	return fk;
+	return implements;
 }
 
 /*
- * Report a table's triggers, enabled or not, but those that enforce a
- * foreign key: those are checked with their constraint (or belong to a
- * constraint reported extra, or to another table's key on this one).
+ * Report a table's triggers, enabled or not, but those that implement a
+ * constraint: a contract foreign key's are checked with it, the others
+ * belong to a constraint reported on its own (or to another table's
+ * foreign key that references this one, which is that table's business).
  */
 static void
 VerifyTriggers(VerifyContext *cxt, Oid relid)
@@ -1583,7 +1604,7 @@ VerifyTriggers(VerifyContext *cxt, Oid relid)
 	{
 		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
 
-		if (IsForeignKeyTrigger(trig))
+		if (IsConstraintTrigger(trig))
 			continue;
 		Extra(cxt, "trigger", NameStr(trig->tgname), TriggerDef(tup, RelationGetDescr(catalog)));
 	}

@@ -87,8 +87,11 @@ SELECT set_eq(
       UNION ALL
       SELECT 'index', i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
        WHERE i.relnamespace = 'public'::regnamespace
-         AND NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)$$,
-    'fresh install: verify() checks every enum, table, column, constraint and index');
+         AND NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)
+      UNION ALL
+      SELECT 'function', p.proname::text FROM pg_proc p
+       WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'flashcard\_schema\_%'$$,
+    'fresh install: verify() checks every enum, table, column, constraint, index and function');
 
 -- ... with these checks for each kind of object.  (The rows for what the
 -- contract does not have, check 'extra', appear only on a drifted schema.)
@@ -97,14 +100,18 @@ SELECT set_eq(
     $$VALUES ('database', 'encoding'),
              ('type', 'exists'), ('type', 'labels'), ('type', 'extension member'),
              ('table', 'exists'), ('table', 'extension member'), ('table', 'dumped by pg_dump'),
+             ('table', 'persistence'), ('table', 'access method'), ('table', 'inheritance'),
+             ('table', 'row security'), ('table', 'privileges'),
              ('column', 'exists'), ('column', 'position'), ('column', 'type'),
              ('column', 'collation'), ('column', 'nullable'), ('column', 'default'),
              ('column', 'comment'),
              ('constraint', 'exists'), ('constraint', 'columns'),
              ('constraint', 'references'), ('constraint', 'on delete'),
-             ('constraint', 'definition'),
+             ('constraint', 'definition'), ('constraint', 'triggers'),
              ('index', 'exists'), ('index', 'unique'), ('index', 'method'),
-             ('index', 'columns'), ('index', 'definition')$$,
+             ('index', 'columns'), ('index', 'definition'),
+             ('function', 'exists'), ('function', 'extension member'), ('function', 'signature'),
+             ('function', 'implementation'), ('function', 'security'), ('function', 'settings')$$,
     'fresh install: verify() runs the expected kinds of check');
 
 -- verify() with no argument and with NULL check the installed version.
