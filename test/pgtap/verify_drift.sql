@@ -758,8 +758,12 @@ SELECT results_eq(
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2, C1, C2', 'A1, A2, B1, B2'),
              ('column', 'users.last_login_at', 'exists', 'column', NULL::text),
              ('column', 'users.last_login_ip', 'exists', 'column', NULL::text),
-             ('column', 'reviews.quality', 'type', 'integer', 'reviewrating')$$,
-    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts');
+             ('column', 'reviews.quality', 'type', 'integer', 'reviewrating'),
+             ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public')$$,
+    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path)');
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.2') WHERE NOT ok$$,
@@ -787,7 +791,11 @@ SELECT results_eq(
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
              ('column', 'users.last_login_at', 'extra', NULL::text, 'timestamp with time zone'),
              ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)'),
-             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer')$$,
+             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer'),
+             ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp')$$,
     'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
 
 ------------------------------------------------------------------------------
