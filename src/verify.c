@@ -57,6 +57,7 @@
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
@@ -434,6 +435,56 @@ OperatorName(Oid opoid)
 }
 
 /*
+ * GetDefaultOpClass() answers, remembered until pg_opclass, pg_type or
+ * pg_cast change (it scans pg_opclass, and the answer for a type without
+ * an opclass of its own depends on binary coercions): an index on a
+ * varchar or enum column would otherwise cost a catalog scan per call.
+ */
+#define DEFAULT_OPCLASS_MEMO 16
+static struct
+{
+	Oid			type;
+	Oid			am;
+	Oid			opclass;
+}			default_opclass_memo[DEFAULT_OPCLASS_MEMO];
+static int	default_opclass_memo_n = 0;
+static bool default_opclass_memo_registered = false;
+
+/* Forget the remembered default opclasses (a syscache invalidation callback) */
+static void
+ForgetDefaultOpClasses(Datum arg, int cacheid, uint32 hashvalue)
+{
+	default_opclass_memo_n = 0;
+}
+
+/* GetDefaultOpClass(), remembered */
+static Oid
+DefaultOpClass(Oid type, Oid am)
+{
+	Oid			opclass;
+
+	if (!default_opclass_memo_registered)
+	{
+		CacheRegisterSyscacheCallback(CLAOID, ForgetDefaultOpClasses, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, ForgetDefaultOpClasses, (Datum) 0);
+		CacheRegisterSyscacheCallback(CASTSOURCETARGET, ForgetDefaultOpClasses, (Datum) 0);
+		default_opclass_memo_registered = true;
+	}
+	for (int i = 0; i < default_opclass_memo_n; i++)
+		if (default_opclass_memo[i].type == type && default_opclass_memo[i].am == am)
+			return default_opclass_memo[i].opclass;
+	opclass = GetDefaultOpClass(type, am);
+	if (default_opclass_memo_n < DEFAULT_OPCLASS_MEMO)
+	{
+		default_opclass_memo[default_opclass_memo_n].type = type;
+		default_opclass_memo[default_opclass_memo_n].am = am;
+		default_opclass_memo[default_opclass_memo_n].opclass = opclass;
+		default_opclass_memo_n++;
+	}
+	return opclass;
+}
+
+/*
  * An index's definition as pg_get_indexdef(oid, 0, true) spells it, or with
  * excludeOps the "EXCLUDE USING ..." clause pg_get_constraintdef() spells
  * for an exclusion constraint, built from the catalogs alone: the server's
@@ -535,10 +586,20 @@ IndexDef(Oid indexrelid, const Oid *excludeOps, bool pretty)
 			opctup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
 			if (HeapTupleIsValid(opctup))
 			{
-				Oid			opcmethod = ((Form_pg_opclass) GETSTRUCT(opctup))->opcmethod;
+				Form_pg_opclass opc = (Form_pg_opclass) GETSTRUCT(opctup);
+				bool		isdefault;
 
+				/*
+				 * The default opclass for exactly this type is the one
+				 * GetDefaultOpClass() would find; for any other (varchar
+				 * under text_ops, say) ask it, which scans pg_opclass.
+				 */
+				if (opc->opcdefault && opc->opcintype == keytype)
+					isdefault = true;
+				else
+					isdefault = (DefaultOpClass(keytype, opc->opcmethod) == opclass);
 				ReleaseSysCache(opctup);
-				if (attoptions != (Datum) 0 || GetDefaultOpClass(keytype, opcmethod) != opclass)
+				if (attoptions != (Datum) 0 || !isdefault)
 					appendStringInfo(&buf, " %s", generate_opclass_name(opclass));
 			}
 			if (attoptions != (Datum) 0)
@@ -2064,6 +2125,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 {
 	VerifyContext cxt = {ext, revision, emit, arg};
 	const char *previous = NULL;
+
 
 	VerifyEncoding(&cxt);
 
