@@ -10,10 +10,12 @@ export PG_MAJOR TOP
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
 # Debian packages: the server and its headers, the build tools, pgTAP and
-# pg_prove, and SQLAlchemy/Alembic for the model comparison test.
+# pg_prove, IPC::Run for PostgreSQL's TAP modules (the multi-server tests),
+# and SQLAlchemy/Alembic for the model comparison test.
 PACKAGES=(
     "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-common
     build-essential "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl
+    libipc-run-perl
     python3 python3-sqlalchemy python3-alembic python3-psycopg2
 )
 missing=()
