@@ -311,6 +311,21 @@ ColumnNames(Oid relid)
 }
 
 /*
+ * Whether an expression refers to a whole row or a system column (ctid,
+ * xmin, ...): those names come from the relation itself, which DeparseExpr
+ * does not open, so such an expression is described rather than deparsed.
+ */
+static bool
+HasWholeRowOrSystemVar(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varattno <= 0;
+	return expression_tree_walker(node, HasWholeRowOrSystemVar, context);
+}
+
+/*
  * Deparse an expression stored over the columns of a table without opening
  * the table.
  *
@@ -336,7 +351,9 @@ DeparseExpr(Node *expr, Oid relid, const char *const *refnames, int nrefs, bool 
 	char	   *where;
 
 	if (checkExprHasSubLink(expr))
-		return pstrdup("(an expression with a subquery)");
+		return pstrdup("<an expression with a subquery>");
+	if (HasWholeRowOrSystemVar(expr, NULL))
+		return pstrdup("<an expression over a whole row or a system column>");
 	query = makeNode(Query);
 	colnames = ColumnNames(relid);
 	query->commandType = CMD_SELECT;

@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(58);
+SELECT plan(60);
 
 CREATE EXTENSION flashcard_schema;
 
@@ -159,7 +159,7 @@ CREATE POLICY via_decks ON cards USING (deck_id IN (SELECT id FROM decks));
 SELECT results_eq(:'failing',
     $$VALUES ('table', 'users', 'row security', 'disabled', 'disabled, forced'),
              ('policy', 'own_decks', 'extra', NULL::text, 'POLICY "own_decks" AS RESTRICTIVE FOR UPDATE TO verify_behaviour_app USING (is_active) WITH CHECK ((level <> ''C2''::decklevel))'),
-             ('policy', 'via_decks', 'extra', NULL::text, 'POLICY "via_decks" USING ((an expression with a subquery))'),
+             ('policy', 'via_decks', 'extra', NULL::text, 'POLICY "via_decks" USING (<an expression with a subquery>)'),
              ('table', 'reviews', 'row security', 'disabled', 'enabled'),
              ('policy', 'timed', 'extra', NULL::text, 'POLICY "timed" USING ((time_taken > 0))')$$,
     'row-level security and policies: verify() reports each (a subquery is not deparsed: it could lock a table)');
@@ -361,6 +361,24 @@ SELECT results_eq(
     $$SELECT actual FROM flashcard_schema_verify() WHERE NOT ok ORDER BY 1$$,
     $$SELECT pg_get_indexdef(oid, 0, true) FROM pg_class WHERE relname IN ('ix_decks_name_pattern', 'ix_cards_hash') ORDER BY 1$$,
     'indexes with collation, operator class, DESC NULLS FIRST, hash: spelled as pg_get_indexdef does');
+ROLLBACK TO SAVEPOINT drift;
+
+-- expressions whose names come from the relation itself (a whole row, a
+-- system column): described, never an error, never a lock
+SAVEPOINT drift;
+CREATE POLICY by_ctid ON cards USING (ctid <> '(0,0)'::tid);
+CREATE INDEX ix_decks_whole_row ON decks ((decks IS NOT NULL));
+CREATE TRIGGER skip_same BEFORE UPDATE ON cards FOR EACH ROW
+    WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION suppress_redundant_updates_trigger();
+SELECT results_eq(:'failing',
+    $$VALUES ('index', 'ix_decks_whole_row', 'extra', NULL::text,
+              'CREATE INDEX ix_decks_whole_row ON decks USING btree ((<an expression over a whole row or a system column>))'),
+             ('trigger', 'skip_same', 'extra', NULL::text,
+              'skip_same BEFORE UPDATE ON cards FOR EACH ROW WHEN (<an expression over a whole row or a system column>) EXECUTE FUNCTION suppress_redundant_updates_trigger()'),
+             ('policy', 'by_ctid', 'extra', NULL::text,
+              'POLICY "by_ctid" USING (<an expression over a whole row or a system column>)')$$,
+    'whole-row and system-column expressions: extra rows that describe them');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted', 'whole-row expressions: assert() raises 42P15');
 ROLLBACK TO SAVEPOINT drift;
 
 SELECT is_empty(:'failing', 'after the drift cases: every verify() row is ok again');
