@@ -214,24 +214,26 @@ const ContractTableGrant contract_table_grants[] = {
 const int	contract_ntable_grants = lengthof(contract_table_grants);
 
 /* A function of the shared library: its SQL name is its C symbol */
-#define C_FUNCTION(name, args, result) \
-	{R1_0, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
+#define C_FUNCTION(since, name, args, result) \
+	{since, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
 
 /*
  * The SQL entry points: extension members that verify() checks (signature,
  * implementation, SECURITY INVOKER, settings) and does not report as extra.
+ * A function in another language gives its language alone as implementation:
+ * {R1_3, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
  */
 const ContractFunction contract_functions[] = {
-	C_FUNCTION("flashcard_schema_revision", "", "text"),
-	C_FUNCTION("flashcard_schema_status",
+	C_FUNCTION(R1_0, "flashcard_schema_revision", "", "text"),
+	C_FUNCTION(R1_0, "flashcard_schema_status",
 			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
 			   "OUT pending text[], OUT up_to_date boolean",
 			   "SETOF record"),
-	C_FUNCTION("flashcard_schema_verify",
+	C_FUNCTION(R1_0, "flashcard_schema_verify",
 			   "version text DEFAULT NULL::text, OUT object_type text, OUT object_name text, "
 			   "OUT check_name text, OUT ok boolean, OUT expected text, OUT actual text",
 			   "SETOF record"),
-	C_FUNCTION("flashcard_schema_assert", "", "void"),
+	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
 
