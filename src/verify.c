@@ -1378,7 +1378,7 @@ RowSecurityName(bool enabled, bool forced)
  * "Partition of:", "Child tables:", "Partitions:"), or "none".
  */
 static char *
-InheritanceOf(Oid relid, bool ispartition, bool partitioned)
+InheritanceOf(Oid relid, bool ispartition, bool partitioned, bool hassubclass)
 {
 	Relation	catalog;
 	SysScanDesc scan;
@@ -1405,18 +1405,22 @@ InheritanceOf(Oid relid, bool ispartition, bool partitioned)
 	}
 	systable_endscan(scan);
 
-	ScanKeyInit(&key, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(relid));
-	scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL, 1, &key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	/* relhassubclass is set whenever a child is added (and cleared lazily) */
+	if (hassubclass)
 	{
-		Oid			child = ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid;
-		char	   *name = get_rel_name(child);
+		ScanKeyInit(&key, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(relid));
+		scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Oid			child = ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid;
+			char	   *name = get_rel_name(child);
 
-		appendStringInfo(&children, "%s%s", children.len > 0 ? ", " : "",
-						 TableRef(child, name ? name : "?"));
+			appendStringInfo(&children, "%s%s", children.len > 0 ? ", " : "",
+							 TableRef(child, name ? name : "?"));
+		}
+		systable_endscan(scan);
 	}
-	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
 
 	if (parents.len == 0 && children.len == 0)
@@ -1871,6 +1875,7 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	const char *rowsecurity;
 	const char *privileges;
 	Oid			owner;
+	bool		hasrules;
 
 	tup = SearchSysCache2(RELNAMENSP, CStringGetDatum(table),
 						  ObjectIdGetDatum(cxt->ext->namespace));
@@ -1886,7 +1891,8 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	persistence = PersistenceName(rel->relpersistence);
 	method = OidIsValid(rel->relam) ? get_am_name(rel->relam) : NULL;
 	inheritance = InheritanceOf(relid, rel->relispartition,
-								rel->relkind == RELKIND_PARTITIONED_TABLE);
+								rel->relkind == RELKIND_PARTITIONED_TABLE, rel->relhassubclass);
+	hasrules = rel->relhasrules;
 	rowsecurity = RowSecurityName(rel->relrowsecurity, rel->relforcerowsecurity);
 	owner = rel->relowner;
 	privileges = TablePrivileges(tup, relid, owner, natts);
@@ -1919,7 +1925,9 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
 	VerifyTriggers(cxt, relid);
-	VerifyRules(cxt, relid);
+	/* relhasrules is set whenever a rule is added (and cleared when the last goes) */
+	if (hasrules)
+		VerifyRules(cxt, relid);
 	VerifyPolicies(cxt, relid);
 }
 
