@@ -1082,11 +1082,11 @@ ExpectedFkTriggers(Oid conoid)
 /* One trigger of a foreign key, for sorting */
 typedef struct FkTrigger
 {
-	bool		referenced;		/* on the referenced table */
+	bool		referenced;		/* an action (on the referenced table), not a check */
 	char	   *text;
 } FkTrigger;
 
-/* Sort a foreign key's triggers: the referencing table's first, then by text */
+/* Sort a foreign key's triggers: the referencing side's checks first, then by text */
 static int
 FkTriggerCompare(const void *a, const void *b)
 {
@@ -1104,7 +1104,7 @@ FkTriggerCompare(const void *a, const void *b)
  * one (ALTER TABLE ... DISABLE TRIGGER ALL) no longer enforces the key.
  */
 static char *
-FkTriggers(Oid conoid, Oid conrelid)
+FkTriggers(Oid conoid)
 {
 	Relation	catalog;
 	SysScanDesc scan;
@@ -1130,7 +1130,8 @@ FkTriggers(Oid conoid, Oid conrelid)
 			cap *= 2;
 			trigs = repalloc(trigs, sizeof(FkTrigger) * cap);
 		}
-		trigs[n].referenced = (trig->tgrelid != conrelid);
+		/* the checks fire on the referencing table, the actions on the referenced one */
+		trigs[n].referenced = (func == NULL || strncmp(func, "RI_FKey_check_", 14) != 0);
 		trigs[n].text = psprintf("%s ON %s%s", func ? func : "?",
 								 TableRef(trig->tgrelid, rel ? rel : "?"),
 								 TriggerStateName(trig->tgenabled));
@@ -1190,7 +1191,7 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 			  ConstraintDef(lc->oid));
 		if (c->contype == CONSTRAINT_FOREIGN && lc->contype == CONSTRAINT_FOREIGN)
 			Check(cxt, "constraint", c->name, "triggers", ExpectedFkTriggers(lc->oid),
-				  FkTriggers(lc->oid, relid));
+				  FkTriggers(lc->oid));
 	}
 
 	for (int j = 0; j < ncons; j++)

@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(60);
+SELECT plan(61);
 
 CREATE EXTENSION flashcard_schema;
 
@@ -92,6 +92,19 @@ SELECT results_eq(:'failing',
     'DISABLE TRIGGER ALL on cards: verify() reports the three foreign keys it no longer enforces');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted', 'DISABLE TRIGGER ALL: assert() raises 42P15');
 SELECT is(pg_temp.assert_detail(), pg_temp.detail_of_verify(), 'DISABLE TRIGGER ALL: assert() lists the failures');
+ROLLBACK TO SAVEPOINT drift;
+
+-- a foreign key re-pointed at its own table: its triggers (all four on cards)
+-- still enforce it, so only the target is reported
+SAVEPOINT drift;
+ALTER TABLE cards DROP CONSTRAINT cards_deck_id_fkey,
+    ADD CONSTRAINT cards_deck_id_fkey FOREIGN KEY (deck_id) REFERENCES cards (id) ON DELETE CASCADE;
+SELECT results_eq(:'failing',
+    $$VALUES ('constraint', 'cards_deck_id_fkey', 'references', 'decks(id)', 'cards(id)'),
+             ('constraint', 'cards_deck_id_fkey', 'definition',
+              'FOREIGN KEY (deck_id) REFERENCES decks(id) ON DELETE CASCADE',
+              'FOREIGN KEY (deck_id) REFERENCES cards(id) ON DELETE CASCADE')$$,
+    'a self-referencing foreign key: the target is reported, its triggers are in place');
 ROLLBACK TO SAVEPOINT drift;
 
 -- one foreign key trigger set to fire only on replicas
