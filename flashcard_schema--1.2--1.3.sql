@@ -33,6 +33,24 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE
     @extschema@.card_statistics, @extschema@.reviews
     TO pg_database_owner;
 
+-- One statement must not drop every learner's data: DROP EXTENSION, DROP
+-- SCHEMA ... CASCADE or DROP OWNED that would take the tables refuses while
+-- they hold rows, unless the session set flashcard_schema.allow_data_loss.
+-- The trigger fires before anything is dropped (src/drop_guard.c); it is an
+-- extension member owned by a superuser, so only a superuser can disable it.
+CREATE FUNCTION @extschema@.flashcard_schema_drop_guard()
+RETURNS pg_catalog.event_trigger
+AS 'MODULE_PATHNAME', 'flashcard_schema_drop_guard'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
+    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on';
+
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+
 -- reviews.quality: reviewrating -> integer, by the seed's own numbers
 -- (AGAIN 1, HARD 2, GOOD 3, EASY 4).  This is the one step that rewrites a
 -- table, and reviews is the largest one: take its lock with the bounded wait

@@ -13,6 +13,10 @@ ALTER FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text)
 ALTER FUNCTION @extschema@.flashcard_schema_assert()
     SET search_path = pg_catalog, @extschema@;
 
+-- 1.2 has no DROP guard.
+DROP EVENT TRIGGER flashcard_schema_drop_guard;
+DROP FUNCTION @extschema@.flashcard_schema_drop_guard();
+
 -- Table privileges go back to 1.2's: the owner's (a superuser's) only.
 REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLE
     @extschema@.users, @extschema@.user_settings, @extschema@.refresh_tokens,

@@ -267,3 +267,21 @@ COMMENT ON FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text) IS
     'One row per check of the live catalog against a revision''s expected schema (NULL: the installed one)';
 COMMENT ON FUNCTION @extschema@.flashcard_schema_assert() IS
     'Raise an error listing every failing check if the live schema differs from the installed revision';
+
+-- One statement must not drop every learner's data: DROP EXTENSION, DROP
+-- SCHEMA ... CASCADE or DROP OWNED that would take the tables refuses while
+-- they hold rows, unless the session set flashcard_schema.allow_data_loss.
+-- The trigger fires before anything is dropped (src/drop_guard.c); it is an
+-- extension member owned by a superuser, so only a superuser can disable it.
+CREATE FUNCTION @extschema@.flashcard_schema_drop_guard()
+RETURNS pg_catalog.event_trigger
+AS 'MODULE_PATHNAME', 'flashcard_schema_drop_guard'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
+    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on';
+
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();

@@ -208,5 +208,12 @@ const ContractFunction contract_functions[] = {
 	{R1_0, "flashcard_schema_status"},
 	{R1_0, "flashcard_schema_verify"},
 	{R1_0, "flashcard_schema_assert"},
+	{R1_3, "flashcard_schema_drop_guard"},
 };
 const int	contract_nfunctions = lengthof(contract_functions);
+
+/* Event triggers: extension members that verify() does not report as extra */
+const ContractEventTrigger contract_event_triggers[] = {
+	{R1_3, "flashcard_schema_drop_guard"},
+};
+const int	contract_nevent_triggers = lengthof(contract_event_triggers);

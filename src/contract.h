@@ -79,6 +79,13 @@ typedef struct ContractFunction
 	const char *name;
 } ContractFunction;
 
+/* An event trigger the extension provides (the DROP guard, since 1.3) */
+typedef struct ContractEventTrigger
+{
+	int			since;
+	const char *name;
+} ContractEventTrigger;
+
 extern const char *const contract_versions[];
 extern const int contract_nversions;
 
@@ -94,5 +101,7 @@ extern const ContractIndex contract_indexes[];
 extern const int contract_nindexes;
 extern const ContractFunction contract_functions[];
 extern const int contract_nfunctions;
+extern const ContractEventTrigger contract_event_triggers[];
+extern const int contract_nevent_triggers;
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -25,6 +26,7 @@
 #include "utils/tuplestore.h"
 
 #include "contract.h"
+#include "drop_guard.h"
 #include "verify.h"
 
 PG_MODULE_MAGIC;
@@ -467,5 +469,19 @@ flashcard_schema_assert(PG_FUNCTION_ARGS)
 				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
 
 	MemoryContextReset(work);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_drop_guard);
+
+/* Event trigger at ddl_command_start: refuse a DROP that would take the tables' rows */
+Datum
+flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("flashcard_schema_drop_guard() must be called as an event trigger")));
+	GuardDrop((EventTriggerData *) fcinfo->context, allow_data_loss);
 	PG_RETURN_VOID();
 }

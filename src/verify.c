@@ -26,6 +26,7 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_event_trigger.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_proc.h"
@@ -826,6 +827,13 @@ ContractHas(int revision, Oid classid, const char *name)
 			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
 				return true;
 	}
+	else if (classid == EventTriggerRelationId)
+	{
+		for (int i = 0; i < contract_nevent_triggers; i++)
+			if (contract_event_triggers[i].since <= revision &&
+				strcmp(contract_event_triggers[i].name, name) == 0)
+				return true;
+	}
 	else if (classid == TypeRelationId)
 	{
 		for (int i = 0; i < contract_nlabels; i++)
@@ -833,6 +841,21 @@ ContractHas(int revision, Oid classid, const char *name)
 				return true;
 	}
 	return false;
+}
+
+/* An event trigger's name, or NULL */
+static const char *
+EventTriggerName(Oid oid)
+{
+	HeapTuple	tup = SearchSysCache1(EVENTTRIGGEROID, ObjectIdGetDatum(oid));
+	char	   *name = NULL;
+
+	if (HeapTupleIsValid(tup))
+	{
+		name = pstrdup(NameStr(((Form_pg_event_trigger) GETSTRUCT(tup))->evtname));
+		ReleaseSysCache(tup);
+	}
+	return name;
 }
 
 /* Report the extension's members that the contract does not have */
@@ -867,6 +890,8 @@ VerifyMembers(VerifyContext *cxt)
 		else if (dep->classid == TypeRelationId &&
 				 get_typ_typrelid(dep->objid) == InvalidOid)
 			name = format_type_be(dep->objid);
+		else if (dep->classid == EventTriggerRelationId)
+			name = EventTriggerName(dep->objid);
 		if (name != NULL && ContractHas(cxt->revision, dep->classid, name))
 			continue;
 		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(&member, false));
