@@ -144,6 +144,12 @@ is "$(app $DB -c "SELECT string_agg(p, ',') FROM unnest(ARRAY['SELECT','INSERT',
    "GRANT ALL to itself gives it nothing more (it holds no grant option): still SELECT, INSERT, UPDATE, DELETE only"
 is "$(state "SELECT flashcard_schema_assert()")" "00000" "after all these attempts the schema still matches (assert() is quiet)"
 
+# --- a separate login role, member of the owner -------------------------------
+psql -X -q -d postgres -c "DROP ROLE IF EXISTS ${APP}_login" -c "CREATE ROLE ${APP}_login LOGIN PASSWORD '$PW' IN ROLE $APP" 2>/dev/null
+is "$(PGUSER=${APP}_login PGPASSWORD=$PW psql -X -A -t -q -d $DB -c "SELECT count(*) FROM users" -c "SELECT has_table_privilege('users', 'TRIGGER')" 2>&1)" "2
+f" "a login role made a member of the database owner reads the rows too (and gets no TRIGGER)"
+psql -X -q -d postgres -c "DROP ROLE IF EXISTS ${APP}_login"
+
 # --- the same privileges whoever installs or updates ------------------------
 acls $DB >"$WORK/acl.app"
 is "$(cat "$WORK/acl.app" | head -1)" "card_statistics: OWNER=arwdDxt/OWNER pg_database_owner=arwd/OWNER" \
