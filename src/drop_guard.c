@@ -26,7 +26,6 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
-#include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -53,9 +52,9 @@ typedef struct GuardedExtension
 	Oid			nspowner;
 } GuardedExtension;
 
-/* Find the installed extension; false if it is not installed */
+/* Look up an installed extension by name; false if it is not installed */
 static bool
-FindGuardedExtension(GuardedExtension *ext)
+FindExtension(const char *name, GuardedExtension *ext)
 {
 	Relation	catalog;
 	SysScanDesc scan;
@@ -64,7 +63,7 @@ FindGuardedExtension(GuardedExtension *ext)
 	bool		found = false;
 
 	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
-				F_NAMEEQ, CStringGetDatum(EXTENSION_NAME));
+				F_NAMEEQ, CStringGetDatum(name));
 	catalog = table_open(ExtensionRelationId, AccessShareLock);
 	scan = systable_beginscan(catalog, ExtensionNameIndexId, true, NULL, 1, &key);
 	tup = systable_getnext(scan);
@@ -79,10 +78,19 @@ FindGuardedExtension(GuardedExtension *ext)
 	}
 	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
+	return found;
+}
+
+/* Find flashcard_schema and its schema's owner; false if it is not installed */
+static bool
+FindGuardedExtension(GuardedExtension *ext)
+{
+	bool		found = FindExtension(EXTENSION_NAME, ext);
 
 	if (found)
 	{
-		tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(ext->namespace));
+		HeapTuple	tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(ext->namespace));
+
 		ext->nspowner = HeapTupleIsValid(tup) ?
 			((Form_pg_namespace) GETSTRUCT(tup))->nspowner : InvalidOid;
 		if (HeapTupleIsValid(tup))
@@ -166,11 +174,11 @@ DropTakesTables(Node *parsetree, const GuardedExtension *ext)
 					return has_privs_of_role(user, ext->owner);
 				if (cascade)
 				{
-					Oid			other = get_extension_oid(name, true);
+					GuardedExtension other;
 
-					/* Dropping it needs its owner's rights, not ours: check the drop itself */
-					if (OidIsValid(other) && ExtensionRequires(ext, other))
-						return true;
+					/* An extension ours requires, dropped with CASCADE, by a role allowed to */
+					if (FindExtension(name, &other) && ExtensionRequires(ext, other.oid))
+						return has_privs_of_role(user, other.owner);
 				}
 			}
 		}

@@ -94,6 +94,9 @@ is "$RC:$ERR" "1:ERROR:  42501: must be owner of extension flashcard_schema" \
    "a role that may not drop it gets PostgreSQL's own 42501 and no row counts"
 as $OTHER run -c "DROP SCHEMA public CASCADE"
 is "$RC:$ERR" "1:ERROR:  42501: must be owner of schema public" "... likewise for DROP SCHEMA public CASCADE"
+as $APP run -c "DROP EXTENSION plpgsql CASCADE"
+is "$RC:$ERR" "1:ERROR:  42501: must be owner of extension plpgsql" \
+   "... and for DROP EXTENSION plpgsql CASCADE by the database owner (it does not own plpgsql)"
 
 as $APP run -c "CREATE SCHEMA scratch" -c "CREATE TABLE scratch.t (x int)" -c "INSERT INTO scratch.t VALUES (1)" \
     -c "DROP SCHEMA scratch CASCADE"
