@@ -26,8 +26,11 @@ DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.1';
 SELECT pg_temp.snap('fresh 1.1');
 DROP EXTENSION flashcard_schema;
-CREATE EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.2';
 SELECT pg_temp.snap('fresh 1.2');
+DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema;
+SELECT pg_temp.snap('fresh 1.3');
 DROP EXTENSION flashcard_schema;
 
 -- step by step up, and down and back up again
@@ -36,18 +39,38 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SELECT pg_temp.snap('1.0 > 1.1');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 SELECT pg_temp.snap('1.0 > 1.1 > 1.2');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT pg_temp.snap('1.0 > 1.1 > 1.2 > 1.3');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT pg_temp.snap('1.3 > 1.2');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
-SELECT pg_temp.snap('1.2 > 1.1');
+SELECT pg_temp.snap('1.3 > 1.2 > 1.1');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
-SELECT pg_temp.snap('1.2 > 1.1 > 1.0');
+SELECT pg_temp.snap('1.3 > 1.2 > 1.1 > 1.0');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 SELECT pg_temp.snap('1.0 > 1.2 (one statement, after a round trip)');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
-SELECT pg_temp.snap('1.2 > 1.0 (one statement)');
+SELECT pg_temp.snap('1.3 > 1.0 (one statement)');
+ALTER EXTENSION flashcard_schema UPDATE;
+SELECT pg_temp.snap('1.0 > 1.3 (one statement, after two round trips)');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
+SELECT pg_temp.snap('1.3 > 1.1 (one statement)');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SELECT pg_temp.snap('1.0 > 1.1 > 1.0 > 1.1');
+DROP EXTENSION flashcard_schema;
+-- 1.2 installed by its own script, then updated
+CREATE EXTENSION flashcard_schema VERSION '1.2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT pg_temp.snap('install 1.2 > 1.3');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT pg_temp.snap('install 1.2 > 1.3 > 1.2');
+DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT pg_temp.snap('install 1.3 > 1.2 > 1.3');
 DROP EXTENSION flashcard_schema;
 
 -- each route against the fresh install of its version: no row means identical

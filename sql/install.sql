@@ -45,6 +45,10 @@ CREATE EXTENSION flashcard_schema VERSION '1.2';
 SELECT flashcard_schema_revision(), count(*) AS checks, count(*) FILTER (WHERE ok) AS passed
 FROM flashcard_schema_verify();
 DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.3';
+SELECT flashcard_schema_revision(), count(*) AS checks, count(*) FILTER (WHERE ok) AS passed
+FROM flashcard_schema_verify();
+DROP EXTENSION flashcard_schema;
 
 -- an unknown version is refused by the server
 CREATE EXTENSION flashcard_schema VERSION '9.9';
@@ -81,10 +85,16 @@ RESET search_path;
 DROP FUNCTION public.now();
 DROP FUNCTION public.gen_random_uuid();
 
--- a fresh 1.2 is installed by its own script, so C1/C2 are usable in the
--- installing transaction (as a single-transaction restore needs)
+-- a fresh 1.3 is installed by its own script, so C1/C2 are usable in the
+-- installing transaction (as a single-transaction restore needs), and a
+-- review takes the integer SM-2 score the app writes
 BEGIN;
 CREATE EXTENSION flashcard_schema;
 INSERT INTO decks (name, level) VALUES ('Προχωρημένα', 'C2');
 SELECT name, level FROM decks;
+INSERT INTO users (email) VALUES ('maria@example.gr');
+INSERT INTO cards (deck_id, front_text, back_text) SELECT id, 'ευχαριστώ', 'thank you' FROM decks;
+INSERT INTO reviews (user_id, card_id, quality, time_taken)
+SELECT u.id, c.id, q, 7 FROM users u, cards c, generate_series(0, 5) AS q;
+SELECT avg(quality) AS average_quality, count(*) AS reviews FROM reviews;
 ROLLBACK;

@@ -25,20 +25,61 @@ SELECT flashcard_schema_revision();
 SELECT enum_range(NULL::decklevel);
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
+-- 1.2 -> 1.3: reviews.quality becomes the SM-2 score the app writes, by the
+-- seed's numbers (AGAIN 1, HARD 2, GOOD 3, EASY 4); every other column kept
+INSERT INTO reviews (user_id, card_id, quality, time_taken, reviewed_at)
+SELECT u.id, c.id, q, 10 + n, '2026-11-20 10:00+00'::timestamptz + n * interval '1 minute'
+FROM users u, cards c, unnest(enum_range(NULL::reviewrating)) WITH ORDINALITY AS r(q, n);
+SELECT quality, time_taken, reviewed_at FROM reviews ORDER BY reviewed_at;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT flashcard_schema_revision();
+\d reviews
+SELECT quality, time_taken, reviewed_at FROM reviews ORDER BY reviewed_at;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+-- the reviewrating type stays, unused
+SELECT enum_range(NULL::reviewrating);
+
+-- the scores the app writes, 0 to 5, and the average it computes
+INSERT INTO reviews (user_id, card_id, quality, time_taken, reviewed_at)
+SELECT u.id, c.id, q, 5, '2026-11-21 10:00+00'::timestamptz + q * interval '1 minute'
+FROM users u, cards c, (VALUES (0), (5)) AS v(q);
+SELECT avg(quality)::numeric(4,2) AS average_quality FROM reviews;
+
+-- 1.3 -> 1.2 refuses while a score is outside 1 to 4, and changes nothing
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+\echo :LAST_ERROR_SQLSTATE
+SELECT flashcard_schema_revision(), count(*) AS reviews, pg_typeof(min(quality)) FROM reviews;
+
+-- without them it goes down, and up again
+DELETE FROM reviews WHERE quality NOT BETWEEN 1 AND 4;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT flashcard_schema_revision();
+SELECT quality, time_taken, reviewed_at FROM reviews ORDER BY reviewed_at;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+INSERT INTO reviews (user_id, card_id, quality, time_taken, reviewed_at)
+SELECT u.id, c.id, q, 5, '2026-11-21 10:00+00'::timestamptz + q * interval '1 minute'
+FROM users u, cards c, (VALUES (0), (5)) AS v(q);
+
 -- data the lower revisions cannot hold
 UPDATE users SET last_login_at = '2026-11-24 10:00+00', last_login_ip = '192.0.2.7';
 UPDATE decks SET level = 'C1';
+
+-- 1.3 -> 1.0 in one statement refuses at its first step (scores 0 and 5)
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM reviews WHERE quality NOT BETWEEN 1 AND 4;
 
 -- 1.2 -> 1.1 refuses while a deck is at C1 or C2, and changes nothing
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 \echo :LAST_ERROR_SQLSTATE
 SELECT flashcard_schema_revision(), (SELECT level FROM decks) AS level;
 
--- ... and so does 1.2 -> 1.0 in one statement
+-- ... and so does 1.3 -> 1.0 in one statement
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
 \echo :LAST_ERROR_SQLSTATE
 
--- with the data moved away, 1.2 -> 1.1 goes through
+-- with the data moved away, 1.3 -> 1.1 goes through
 UPDATE decks SET level = 'B2';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SELECT flashcard_schema_revision();
@@ -62,19 +103,24 @@ SELECT flashcard_schema_revision();
 SELECT email, full_name FROM users;
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
--- and back up in one statement: 1.0 -> 1.2
+-- and back up in one statement: 1.0 -> 1.3
 ALTER EXTENSION flashcard_schema UPDATE;
 SELECT flashcard_schema_revision();
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
--- with allow_data_loss on, C1/C2 decks are moved to B2 on the way down
+-- with allow_data_loss on, scores 0 and 5 become AGAIN and EASY and C1/C2
+-- decks are moved to B2 on the way down, each with a WARNING
 UPDATE decks SET level = 'C2';
+INSERT INTO reviews (user_id, card_id, quality, time_taken, reviewed_at)
+SELECT u.id, c.id, q, 5, '2026-11-22 10:00+00'::timestamptz + q * interval '1 minute'
+FROM users u, cards c, (VALUES (0), (5)) AS v(q);
 SET flashcard_schema.allow_data_loss = on;
 SET client_min_messages = notice;
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SET client_min_messages = warning;
 RESET flashcard_schema.allow_data_loss;
 SELECT name, level FROM decks;
+SELECT quality, time_taken, reviewed_at FROM reviews ORDER BY reviewed_at;
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
 -- the setting is a boolean: anything else is refused when it is set

@@ -95,8 +95,8 @@ SELECT object_type, object_name, check_name, expected, actual
 FROM flashcard_schema_verify() WHERE NOT ok;
 ROLLBACK;
 
--- a temporary table that hides a contract table changes how the server names
--- the real one (public.users), not the verdict
+-- a temporary table named like a contract table changes nothing: the
+-- functions search pg_temp last (since 1.3), so it hides nothing from them
 BEGIN;
 CREATE TEMP TABLE users (id int);
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();

@@ -7,7 +7,8 @@
 -- version, columns, rows and files as they were, and leave the session's
 -- lock_timeout alone.  A session's own lock_timeout is used instead of 5s.
 -- The same for the downgrades' locks (users for 1.1 -> 1.0, decks for
--- 1.2 -> 1.1).  statement_timeout guards every statement, so that a broken
+-- 1.2 -> 1.1) and for reviews, which 1.2 -> 1.3 and 1.3 -> 1.2 rewrite; a
+-- two-step downgrade whose second step cannot get its lock undoes the first.  statement_timeout guards every statement, so that a broken
 -- bound fails (57014 instead of 55P03) rather than hangs.
 --
 -- The second session must see committed tables: this test runs in a database
@@ -28,7 +29,7 @@ CREATE EXTENSION dblink;
 SET statement_timeout = '60s';
 RESET lock_timeout;
 
-SELECT plan(40);
+SELECT plan(62);
 
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 \ir ../lib/fixture_rows.psql
@@ -131,6 +132,72 @@ SELECT results_eq($$SELECT * FROM pg_temp.storage() ORDER BY rel$$, $$SELECT * F
 SELECT is(current_setting('lock_timeout'), '0', 'this session''s lock_timeout is still 0');
 
 SELECT is(dblink_exec('blocker', 'ROLLBACK'), 'ROLLBACK', 'the second session ends its transaction');
+
+-- 1.2 -> 1.3 rewrites reviews: behind a reader of reviews it gives up after the bound
+SELECT is(dblink_exec('blocker', 'BEGIN'), 'BEGIN', 'the second session begins a transaction (reviews)');
+SELECT is((SELECT n FROM dblink('blocker', 'SELECT count(*) FROM reviews') AS t(n bigint)), 6::bigint,
+    'the second session reads reviews and stays in its transaction');
+CREATE TEMP TABLE err_up13 AS
+SELECT * FROM pg_temp.error_of($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3'$$);
+SELECT results_eq($$SELECT state, message, detail, hint FROM err_up13$$,
+    $$VALUES ('55P03', 'could not lock table reviews to update flashcard_schema to 1.3',
+              'Another transaction held a conflicting lock for longer than lock_timeout (5s). Nothing was changed.',
+              'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.')$$,
+    'update 1.2 -> 1.3 behind a reader of reviews, lock_timeout = 0: 55P03 with our message, detail (5s) and hint');
+SELECT is(pg_temp.extversion(), '1.2', 'after the failed update: still at 1.2');
+SELECT is((SELECT atttypid::regtype::text FROM pg_attribute WHERE attrelid = 'reviews'::regclass AND attname = 'quality'),
+    'reviewrating', 'after the failed update: reviews.quality is still a reviewrating');
+SELECT results_eq($$SELECT * FROM pg_temp.storage() ORDER BY rel$$, $$SELECT * FROM files10 ORDER BY rel$$,
+    'after the failed update: same relfilenodes (reviews not rewritten)');
+SELECT is(dblink_exec('blocker', 'COMMIT'), 'COMMIT', 'the second session ends its transaction');
+
+-- with the reader gone it goes through, and reviews is the only table it locks
+BEGIN;
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3'$$, 'update 1.2 -> 1.3 retried: succeeds');
+SELECT results_eq(
+    $$SELECT c.relname::text COLLATE "default" FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+      WHERE l.pid = pg_backend_pid() AND l.mode = 'AccessExclusiveLock' AND c.relkind = 'r'
+        AND c.relname = ANY (pg_temp.flashcard_tables())$$,
+    $$VALUES ('reviews')$$,
+    'update 1.2 -> 1.3: reviews is the only one of the eight tables it locks ACCESS EXCLUSIVE');
+COMMIT;
+SELECT is(pg_temp.extversion(), '1.3', 'now at 1.3');
+CREATE TEMP TABLE files13 AS SELECT * FROM pg_temp.storage();
+
+-- 1.3 -> 1.1 in one statement: the first step rewrites reviews, the second
+-- cannot lock decks; everything is undone, the rewrite included
+SELECT is(dblink_exec('blocker', 'BEGIN'), 'BEGIN', 'the second session begins a transaction (decks)');
+SELECT is(dblink_exec('blocker', 'LOCK TABLE decks IN ACCESS SHARE MODE'), 'LOCK TABLE',
+    'the second session locks decks in ACCESS SHARE mode');
+SET lock_timeout = '1s';
+CREATE TEMP TABLE err_down13_11 AS
+SELECT * FROM pg_temp.error_of($$ALTER EXTENSION flashcard_schema UPDATE TO '1.1'$$);
+RESET lock_timeout;
+SELECT results_eq($$SELECT state, message FROM err_down13_11$$,
+    $$VALUES ('55P03', 'could not lock table decks to downgrade flashcard_schema to 1.1')$$,
+    '1.3 -> 1.1 with decks locked: its second step gives up with 55P03');
+SELECT is(pg_temp.extversion(), '1.3', '1.3 -> 1.1 failed in its second step: still at 1.3');
+SELECT is((SELECT atttypid::regtype::text FROM pg_attribute WHERE attrelid = 'reviews'::regclass AND attname = 'quality'),
+    'integer', '1.3 -> 1.1 failed: reviews.quality is still an integer (the first step was undone)');
+SELECT results_eq($$SELECT * FROM pg_temp.storage() ORDER BY rel$$, $$SELECT * FROM files13 ORDER BY rel$$,
+    '1.3 -> 1.1 failed: the same files as before (the rewrite of reviews was undone)');
+SELECT is(dblink_exec('blocker', 'ROLLBACK'), 'ROLLBACK', 'the second session ends its transaction');
+
+-- 1.3 -> 1.2 behind a reader of reviews, with the session's own lock_timeout
+SELECT is(dblink_exec('blocker', 'BEGIN'), 'BEGIN', 'the second session begins a transaction (reviews again)');
+SELECT is((SELECT n FROM dblink('blocker', 'SELECT count(*) FROM reviews') AS t(n bigint)), 6::bigint,
+    'the second session reads reviews again');
+SET lock_timeout = '1s';
+CREATE TEMP TABLE err_down12 AS
+SELECT * FROM pg_temp.error_of($$ALTER EXTENSION flashcard_schema UPDATE TO '1.2'$$);
+RESET lock_timeout;
+SELECT results_eq($$SELECT state, message, detail FROM err_down12$$,
+    $$VALUES ('55P03', 'could not lock table reviews to downgrade flashcard_schema to 1.2',
+              'Another transaction held a conflicting lock for longer than lock_timeout (1s). Nothing was changed.')$$,
+    'downgrade 1.3 -> 1.2 behind a reader of reviews, lock_timeout = 1s: 55P03 with our message and detail (1s)');
+SELECT is(pg_temp.extversion(), '1.3', 'after the failed downgrade: still at 1.3');
+SELECT is(dblink_exec('blocker', 'ROLLBACK'), 'ROLLBACK', 'the second session ends its transaction');
+
 SELECT is(dblink_disconnect('blocker'), 'OK', 'the second session disconnects');
 
 SELECT * FROM finish();

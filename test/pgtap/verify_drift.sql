@@ -14,14 +14,16 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(137);
+SELECT plan(138);
 
 CREATE EXTENSION flashcard_schema;
+-- The latest version, from the control file (through the server), never a copy.
+SELECT default_version AS latest FROM pg_available_extensions WHERE name = 'flashcard_schema' \gset
 
 -- The failing checks, as every drift case compares them.
 \set failing 'SELECT object_type, object_name, check_name, expected, actual FROM flashcard_schema_verify() WHERE NOT ok'
 -- What assert() raises when the schema has drifted.
-\set drifted 'flashcard_schema 1.2 does not match its expected schema'
+SELECT format('flashcard_schema %s does not match its expected schema', :'latest') AS drifted \gset
 
 -- The DETAIL of the error assert() raises, or NULL if it returns quietly.
 CREATE FUNCTION pg_temp.assert_detail() RETURNS text LANGUAGE plpgsql AS $$
@@ -59,9 +61,9 @@ END
 $$;
 
 ------------------------------------------------------------------------------
--- A fresh install (1.2) passes every check.
+-- A fresh install (the latest version) passes every check.
 ------------------------------------------------------------------------------
-SELECT is(flashcard_schema_revision(), '1.2', 'fresh install: revision() is 1.2');
+SELECT is(flashcard_schema_revision(), :'latest', 'fresh install: revision() is the default version');
 SELECT is_empty(:'failing', 'fresh install: every verify() row is ok');
 SELECT lives_ok('SELECT flashcard_schema_assert()', 'fresh install: assert() is quiet');
 SELECT is(pg_temp.assert_detail(), NULL, 'fresh install: assert() raises nothing at all');
@@ -109,8 +111,8 @@ SELECT set_eq(
 
 -- verify() with no argument and with NULL check the installed version.
 SELECT results_eq('SELECT * FROM flashcard_schema_verify(NULL)',
-                  $$SELECT * FROM flashcard_schema_verify('1.2')$$,
-                  'verify(NULL) checks the installed version (1.2)');
+                  format('SELECT * FROM flashcard_schema_verify(%L)', :'latest'),
+                  'verify(NULL) checks the installed version (the default)');
 SELECT results_eq('SELECT * FROM flashcard_schema_verify()',
                   'SELECT * FROM flashcard_schema_verify(NULL)',
                   'verify() with no argument is verify(NULL)');
@@ -725,24 +727,32 @@ SELECT is(pg_temp.assert_detail(), pg_temp.expected_detail(
     'three drifts at once: assert() lists all three');
 ROLLBACK TO SAVEPOINT drift;
 
--- after all that, the schema is back to a clean 1.2
+-- after all that, the schema is back to a clean install
 SELECT is_empty(:'failing', 'after the drift cases: every verify() row is ok again');
 
 ------------------------------------------------------------------------------
--- A database at 1.0 served by the current (1.2) library.
+-- A database at 1.0 served by the current library.
 ------------------------------------------------------------------------------
 SAVEPOINT old;
 DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 SELECT is(flashcard_schema_revision(), '1.0', 'at 1.0: revision() is 1.0');
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
-    $$VALUES ('1.0', '1.2', '1.2', '{1.1,1.2}'::text[], false)$$,
-    'at 1.0: status() shows the 1.2 library and default, and 1.1 and 1.2 pending');
+    format($$VALUES ('1.0', %L, %L, '{1.1,1.2,1.3}'::text[], false)$$, :'latest', :'latest'),
+    'at 1.0: status() shows the current library and default, and 1.1, 1.2 and 1.3 pending');
 SELECT is_empty(:'failing', 'at 1.0: every verify() row is ok');
 SELECT results_eq('SELECT * FROM flashcard_schema_verify()',
                   $$SELECT * FROM flashcard_schema_verify('1.0')$$,
                   'at 1.0: verify() checks the installed version, 1.0');
 SELECT lives_ok('SELECT flashcard_schema_assert()', 'at 1.0: assert() is quiet');
+SELECT results_eq(
+    $$SELECT object_type, object_name, check_name, expected, actual
+      FROM flashcard_schema_verify('1.3') WHERE NOT ok$$,
+    $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2, C1, C2', 'A1, A2, B1, B2'),
+             ('column', 'users.last_login_at', 'exists', 'column', NULL::text),
+             ('column', 'users.last_login_ip', 'exists', 'column', NULL::text),
+             ('column', 'reviews.quality', 'type', 'integer', 'reviewrating')$$,
+    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts');
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.2') WHERE NOT ok$$,
@@ -758,25 +768,26 @@ SELECT results_eq(
     'at 1.0: verify(''1.1'') reports the missing 1.1 facts');
 ALTER EXTENSION flashcard_schema UPDATE;
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
-    $$VALUES ('1.2', '1.2', '1.2', '{}'::text[], true)$$,
+    format($$VALUES (%L, %L, %L, '{}'::text[], true)$$, :'latest', :'latest', :'latest'),
     'after ALTER EXTENSION UPDATE: status() is up to date');
 SELECT is_empty(:'failing', 'after ALTER EXTENSION UPDATE: every verify() row is ok');
 ROLLBACK TO SAVEPOINT old;
 
--- and a 1.2 database checked against 1.0 shows what 1.0 does not have
+-- and a 1.3 database checked against 1.0 shows what 1.0 does not have
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.0') WHERE NOT ok$$,
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
              ('column', 'users.last_login_at', 'extra', NULL::text, 'timestamp with time zone'),
-             ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)')$$,
-    'at 1.2: verify(''1.0'') reports the 1.1 and 1.2 facts as differences');
+             ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)'),
+             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer')$$,
+    'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
 
 ------------------------------------------------------------------------------
 -- Bad input: SQLSTATE 22023, the exact message, and the known versions in the hint.
 ------------------------------------------------------------------------------
-\set hint 'Known versions are: 1.0, 1.1, 1.2. Pass NULL for the installed one.'
-\set shape 'A version is two numbers separated by a dot, such as "1.2".'
+\set hint 'Known versions are: 1.0, 1.1, 1.2, 1.3. Pass NULL for the installed one.'
+SELECT format('A version is two numbers separated by a dot, such as "%s".', :'latest') AS shape \gset
 
 SELECT throws_ok($$SELECT * FROM flashcard_schema_verify('')$$, '22023',
     'flashcard_schema version must not be empty', 'verify(''''): 22023, empty');
@@ -833,9 +844,9 @@ SELECT ok(NOT (SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls
                FROM pg_roles WHERE rolname = current_user)
           AND current_user = 'verify_drift_nobody',
           'running as verify_drift_nobody, a role without special privileges');
-SELECT is(flashcard_schema_revision(), '1.2', 'unprivileged role: revision() works');
+SELECT is(flashcard_schema_revision(), :'latest', 'unprivileged role: revision() works');
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
-    $$VALUES ('1.2', '1.2', '1.2', '{}'::text[], true)$$,
+    format($$VALUES (%L, %L, %L, '{}'::text[], true)$$, :'latest', :'latest', :'latest'),
     'unprivileged role: status() works');
 SELECT is_empty(:'failing', 'unprivileged role: verify() works and every row is ok');
 SELECT lives_ok('SELECT flashcard_schema_assert()', 'unprivileged role: assert() works and is quiet');

@@ -81,4 +81,33 @@ A1,A2,B1,B2,B2,B2" "now at 1.0, the two decks at B2"
 run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
 is "$RC:$ERR" "0:" "with nothing at stake, 1.2 -> 1.0 succeeds without a message (allow_data_loss not set)"
 
+# 1.3: reviews scored 0 and 5, which 1.2's reviewrating cannot hold
+run -c "ALTER EXTENSION flashcard_schema UPDATE"
+is "$RC:$ERR" "0:" "1.0 -> 1.3: succeeds without a message"
+scores_at_stake="
+INSERT INTO reviews (user_id, card_id, quality, time_taken)
+SELECT 'a0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000001', q, 12
+FROM (VALUES (0), (5), (5)) AS v(q);"
+sql $DB <<<"$scores_at_stake"
+ok $? "three reviews scored 0, 5 and 5"
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
+is "$RC" 1 "1.3 -> 1.2 with scores 0 and 5: psql fails"
+is "$ERR" "ERROR:  downgrading flashcard_schema to 1.2 would discard the quality of 3 review(s) outside 1 to 4
+DETAIL:  Revision 1.2 stores a review's quality as reviewrating (AGAIN 1, HARD 2, GOOD 3, EASY 4); 3 row(s) of table reviews hold 0, 5 or another score it cannot represent.
+HINT:  Change or delete those reviews first, or run SET flashcard_schema.allow_data_loss = on in this session to have 0 and below stored as AGAIN and 5 and above as EASY." \
+    "1.3 -> 1.2 refused: the error, its detail and its hint as psql shows them"
+sql $DB <<SQL
+UPDATE decks SET level = 'C1' WHERE id = 'd0000000-0000-4000-8000-0000000000c1';
+UPDATE users SET last_login_ip = '192.0.2.9' WHERE id = 'a0000000-0000-4000-8000-000000000004';
+SQL
+ok $? "a deck at C1 and a user with a last login again"
+run -c "SET flashcard_schema.allow_data_loss = on" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'"
+is "$RC" 0 "allow_data_loss = on: 1.3 -> 1.0 in one statement succeeds"
+is "$ERR" "WARNING:  flashcard_schema.allow_data_loss is on: storing 3 review(s) with a quality outside 1 to 4 as AGAIN (0 and below) or EASY (5 and above)
+WARNING:  flashcard_schema.allow_data_loss is on: moving 1 deck(s) from level C1 or C2 to B2
+WARNING:  flashcard_schema.allow_data_loss is on: discarding the last login of 1 user(s)" \
+    "allow_data_loss = on, 1.3 -> 1.0: one WARNING per step, in order, each with its count"
+run -c "SELECT string_agg(quality::text, ',' ORDER BY quality) FROM reviews WHERE time_taken = 12"
+is "$OUT" "AGAIN,EASY,EASY" "the scores 0, 5, 5 are stored as AGAIN, EASY, EASY"
+
 done_testing

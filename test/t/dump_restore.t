@@ -1,36 +1,38 @@
 #!/usr/bin/env bash
 # test/dump_restore.t: backups restore completely.
 #
-# At 1.2, with data in all eight tables (reached by the long route: installed
-# at 1.0, populated, updated, downgraded and updated again, then given decks
-# at C1/C2 and last logins), `pg_dump -Fc` + `pg_restore` (also with
-# --single-transaction) and plain `pg_dump | psql` each give a new database
-# with every row identical (per-table md5 of every row's text), the catalog
-# facts of the source and of a fresh install of 1.2, and a clean verify().
+# At 1.3 (the default), with data in all eight tables (reached by the long
+# route: installed at 1.0, populated, updated, downgraded and updated again,
+# then given decks at C1/C2, last logins and reviews scored 0 and 5),
+# `pg_dump -Fc` + `pg_restore` (also with --single-transaction) and plain
+# `pg_dump | psql` each give a new database with every row identical
+# (per-table md5 of every row's text), the catalog facts of the source and of
+# a fresh install of 1.3, and a clean verify().
 #
 # pg_dump writes `CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA
-# public` without a version.  So a dump of a 1.0 or 1.1 database, restored
-# into an empty database, gets the default version (1.2): the restore
-# succeeds and the rows load (their COPY names its columns), but the schema
-# is not the source's.  The procedure that keeps the version: create the
-# extension at the dump's version in the new database first, then restore
-# (CREATE EXTENSION IF NOT EXISTS is then a no-op).  Both are checked here,
-# for 1.0 and 1.1, with both dump formats.
+# public` without a version.  So a dump of a 1.0, 1.1 or 1.2 database,
+# restored into an empty database, gets the default version (1.3), whose
+# reviews.quality is an integer: the restore stops at the reviews rows
+# (`invalid input syntax for type integer: "GOOD"`), loudly.  The procedure
+# that keeps the version: create the extension at the dump's version in the
+# new database first, then restore (CREATE EXTENSION IF NOT EXISTS is then a
+# no-op), then update.  Both are checked here, for 1.0, 1.1 and 1.2, with both
+# dump formats.
 #
 # Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 P=flashcard_schema_test_dump
 
-# the 1.2 source -------------------------------------------------------------
-newdb ${P}_src12
-sql ${P}_src12 <<SQL
+# the 1.3 source -------------------------------------------------------------
+newdb ${P}_src13
+sql ${P}_src13 <<SQL
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 \i $TEST_DIR/fixture_rows.psql
-ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
-ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SQL
-ok $? "source: installed at 1.0, populated, updated to 1.2, downgraded to 1.0 and updated to 1.2"
+ok $? "source: installed at 1.0, populated, updated to 1.3, downgraded to 1.0 and updated to 1.3"
 
 # rows only 1.1 and 1.2 can hold: last logins, decks at C1 and C2
 at_1_1_rows="
@@ -47,34 +49,41 @@ INSERT INTO decks (id, name, description, level, created_at, updated_at) VALUES
 INSERT INTO cards (id, deck_id, front_text, back_text, created_at, updated_at) VALUES
 ('e0000000-0000-4000-8000-0000000000c1', 'd0000000-0000-4000-8000-0000000000c1',
  'Σα βγεις στον πηγαιμό για την Ιθάκη', 'As you set out for Ithaka', '2024-03-01 10:00:00+00', '2024-03-01 10:00:00+00');"
-sql ${P}_src12 <<<"$at_1_1_rows $at_1_2_rows"
-ok $? "source: decks at C1 and C2 and two last logins added at 1.2"
+# reviews only 1.3 can hold: the SM-2 scores 0 and 5
+at_1_3_rows="
+INSERT INTO reviews (id, user_id, card_id, quality, time_taken, reviewed_at, created_at, updated_at) VALUES
+('f0000000-0000-4000-8000-0000000000a0', 'a0000000-0000-4000-8000-000000000001',
+ 'e0000000-0000-4000-8000-0000000000c1', 0, 41, '2024-03-05 09:00:00+00', '2024-03-05 09:00:00+00', '2024-03-05 09:00:00+00'),
+('f0000000-0000-4000-8000-0000000000a5', 'a0000000-0000-4000-8000-000000000001',
+ 'e0000000-0000-4000-8000-0000000000c1', 5, 3, '2024-03-06 09:00:00+00', '2024-03-06 09:00:00+00', '2024-03-06 09:00:00+00');"
+sql ${P}_src13 <<<"$at_1_1_rows $at_1_2_rows $at_1_3_rows"
+ok $? "source: decks at C1 and C2, two last logins and reviews scored 0 and 5 added at 1.3"
 
-src_digests=$(digests ${P}_src12)
+src_digests=$(digests ${P}_src13)
 is "$(sed 's/, md5 .*//' <<<"$src_digests")" "card_statistics: 5 rows
 cards: 7 rows
 decks: 6 rows
 refresh_tokens: 4 rows
-reviews: 6 rows
+reviews: 8 rows
 user_deck_progress: 4 rows
 user_settings: 3 rows
 users: 4 rows" "source: rows in every one of the eight tables"
-is "$(sql ${P}_src12 -c "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attisdropped")" 2 \
+is "$(sql ${P}_src13 -c "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attisdropped")" 2 \
     "source: users has 2 dropped columns (left by the downgrade): positions differ from a fresh install"
-src_facts=$(facts ${P}_src12)
+src_facts=$(facts ${P}_src13)
 [ "$(grep -c '^column | users\.' <<<"$src_facts")" -eq 12 ] && [ "$(wc -l <<<"$src_facts")" -gt 100 ]
 ok $? "source: catalog facts cover the schema (12 columns of users, over 100 facts)"
 
-newdb ${P}_fresh12
-sql ${P}_fresh12 -c "CREATE EXTENSION flashcard_schema"
-fresh12_facts=$(facts ${P}_fresh12)
-is "$src_facts" "$fresh12_facts" "source: catalog facts identical to a fresh install of 1.2"
+newdb ${P}_fresh13
+sql ${P}_fresh13 -c "CREATE EXTENSION flashcard_schema"
+fresh13_facts=$(facts ${P}_fresh13)
+is "$src_facts" "$fresh13_facts" "source: catalog facts identical to a fresh install of 1.3"
 
-pg_dump -Fc -f "$WORK/src12.dump" ${P}_src12
-ok $? "pg_dump -Fc of the 1.2 source"
-pg_dump -f "$WORK/src12.sql" ${P}_src12
-ok $? "plain pg_dump of the 1.2 source"
-grep -qxF 'CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;' "$WORK/src12.sql"
+pg_dump -Fc -f "$WORK/src13.dump" ${P}_src13
+ok $? "pg_dump -Fc of the 1.3 source"
+pg_dump -f "$WORK/src13.sql" ${P}_src13
+ok $? "plain pg_dump of the 1.3 source"
+grep -qxF 'CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;' "$WORK/src13.sql"
 ok $? "the dump creates the extension without a version: CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;"
 
 check_restored() {  # DB SOURCE-DIGESTS SOURCE-FACTS FRESH-FACTS VERSION HOW
@@ -89,25 +98,25 @@ check_restored() {  # DB SOURCE-DIGESTS SOURCE-FACTS FRESH-FACTS VERSION HOW
     ok $? "$how: flashcard_schema_verify() is clean"
 }
 
-newdb ${P}_r12c
-pg_restore --exit-on-error -d ${P}_r12c "$WORK/src12.dump" 2>"$WORK/err"
-ok $? "pg_restore of the 1.2 dump into an empty database succeeds"
-is "$(cat "$WORK/err")" "" "pg_restore of the 1.2 dump: prints nothing on stderr"
-check_restored ${P}_r12c "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_dump -Fc | pg_restore"
+newdb ${P}_r13c
+pg_restore --exit-on-error -d ${P}_r13c "$WORK/src13.dump" 2>"$WORK/err"
+ok $? "pg_restore of the 1.3 dump into an empty database succeeds"
+is "$(cat "$WORK/err")" "" "pg_restore of the 1.3 dump: prints nothing on stderr"
+check_restored ${P}_r13c "$src_digests" "$src_facts" "$fresh13_facts" 1.3 "1.3, pg_dump -Fc | pg_restore"
 
-newdb ${P}_r12s
-pg_restore --exit-on-error --single-transaction -d ${P}_r12s "$WORK/src12.dump"
-ok $? "pg_restore --single-transaction of the 1.2 dump succeeds (rows at C1/C2 load in the transaction that creates the labels)"
-check_restored ${P}_r12s "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_restore --single-transaction"
+newdb ${P}_r13s
+pg_restore --exit-on-error --single-transaction -d ${P}_r13s "$WORK/src13.dump"
+ok $? "pg_restore --single-transaction of the 1.3 dump succeeds (rows at C1/C2 load in the transaction that creates the extension)"
+check_restored ${P}_r13s "$src_digests" "$src_facts" "$fresh13_facts" 1.3 "1.3, pg_restore --single-transaction"
 
-newdb ${P}_r12p
-psql -X -q -v ON_ERROR_STOP=1 -d ${P}_r12p -f "$WORK/src12.sql" >/dev/null 2>"$WORK/err"
-ok $? "plain dump of 1.2 piped into psql -v ON_ERROR_STOP=1 succeeds"
-is "$(cat "$WORK/err")" "" "plain dump of 1.2 into psql: prints nothing on stderr"
-check_restored ${P}_r12p "$src_digests" "$src_facts" "$fresh12_facts" 1.2 "1.2, pg_dump | psql"
+newdb ${P}_r13p
+psql -X -q -v ON_ERROR_STOP=1 -d ${P}_r13p -f "$WORK/src13.sql" >/dev/null 2>"$WORK/err"
+ok $? "plain dump of 1.3 piped into psql -v ON_ERROR_STOP=1 succeeds"
+is "$(cat "$WORK/err")" "" "plain dump of 1.3 into psql: prints nothing on stderr"
+check_restored ${P}_r13p "$src_digests" "$src_facts" "$fresh13_facts" 1.3 "1.3, pg_dump | psql"
 
-# 1.0 and 1.1 sources --------------------------------------------------------
-for v in 1.0 1.1; do
+# 1.0, 1.1 and 1.2 sources ----------------------------------------------------
+for v in 1.0 1.1 1.2; do
     s=${P}_src${v/./}
     newdb "$s"
     sql "$s" <<SQL
@@ -116,9 +125,13 @@ CREATE EXTENSION flashcard_schema VERSION '1.0';
 SQL
     [ "$v" = 1.0 ] || sql "$s" -c "ALTER EXTENSION flashcard_schema UPDATE TO '$v'"
     ok $? "$v source: installed at 1.0, populated, at $v"
-    if [ "$v" = 1.1 ]; then
+    if [ "$v" != 1.0 ]; then
         sql "$s" <<<"$at_1_1_rows"
         ok $? "$v source: two last logins added"
+    fi
+    if [ "$v" = 1.2 ]; then
+        sql "$s" <<<"$at_1_2_rows"
+        ok $? "$v source: decks at C1 and C2 added"
     fi
     v_digests=$(digests "$s")
     v_cols=$(live_columns "$s")
@@ -133,21 +146,21 @@ SQL
     grep -qxF 'CREATE EXTENSION IF NOT EXISTS flashcard_schema WITH SCHEMA public;' "$WORK/src$v.sql"
     ok $? "$v dump: CREATE EXTENSION without a version"
 
-    # into an empty database: the default version, not the dump's
+    # into an empty database: the default version (1.3), whose reviews.quality
+    # is an integer, so the dump's reviews ('GOOD', ...) do not load: loudly
     d=${P}_naive${v/./}
     newdb "$d"
-    pg_restore --exit-on-error -d "$d" "$WORK/src$v.dump"
-    ok $? "$v dump, pg_restore into an empty database: succeeds (exit 0)"
-    is "$(version "$d")" 1.2 "$v dump, pg_restore into an empty database: the extension is at 1.2, not $v"
-    is "$(digests "$d" "$v_cols")" "$v_digests" \
-        "$v dump, pg_restore into an empty database: every row loaded (the $v columns identical)"
-    [ "$(facts "$d")" = "$fresh12_facts" ]
-    ok $? "$v dump, pg_restore into an empty database: catalog facts are a fresh 1.2's, not the source's"
+    pg_restore --exit-on-error -d "$d" "$WORK/src$v.dump" 2>"$WORK/err"
+    rc=$?
+    [ $rc -ne 0 ] && grep -q 'invalid input syntax for type integer: "[A-Z]*"' "$WORK/err" \
+        && grep -q 'COPY reviews' "$WORK/err"
+    ok $? "$v dump, pg_restore --exit-on-error into an empty database: refused at the reviews rows (exit $rc)"
     d=${P}_naivep${v/./}
     newdb "$d"
-    psql -X -q -v ON_ERROR_STOP=1 -d "$d" -f "$WORK/src$v.sql" >/dev/null
-    ok $? "$v plain dump into an empty database with psql: succeeds"
-    is "$(version "$d")" 1.2 "$v plain dump into an empty database with psql: the extension is at 1.2, not $v"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$d" -f "$WORK/src$v.sql" >/dev/null 2>"$WORK/err"
+    rc=$?
+    [ $rc -ne 0 ] && grep -q 'invalid input syntax for type integer' "$WORK/err"
+    ok $? "$v plain dump into an empty database with psql -v ON_ERROR_STOP=1: refused at the reviews rows (exit $rc)"
 
     # the procedure that keeps the version: create the extension first
     d=${P}_r${v/./}c
@@ -157,9 +170,15 @@ SQL
     ok $? "$v dump, CREATE EXTENSION ... VERSION '$v' first, then pg_restore --exit-on-error: succeeds"
     is "$(cat "$WORK/err")" "" "$v dump, extension created first, pg_restore: prints nothing on stderr"
     check_restored "$d" "$v_digests" "$v_facts" "$fresh_facts" "$v" "$v, extension created first, pg_restore"
-    sql "$d" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
-    ok $? "$v restored that way: updates to 1.2"
-    is "$(digests "$d" "$v_cols")" "$v_digests" "$v restored that way, then updated to 1.2: every row kept"
+    sql "$d" -c "ALTER EXTENSION flashcard_schema UPDATE"
+    ok $? "$v restored that way: updates to the default version"
+    is "$(version "$d")" 1.3 "$v restored that way, then updated: at 1.3"
+    is "$(sql "$d" -c "SELECT string_agg(quality::text, ',' ORDER BY id) FROM reviews")" \
+       "$(sql "$s" -c "SELECT string_agg((array_position(enum_range(NULL::reviewrating), quality))::text, ',' ORDER BY id) FROM reviews")" \
+       "$v restored that way, then updated: each review's quality converted (AGAIN 1, HARD 2, GOOD 3, EASY 4)"
+    v_cols_but_quality=$(sed 's/"quality", //' <<<"$v_cols")
+    is "$(digests "$d" "$v_cols_but_quality")" "$(digests "$s" "$v_cols_but_quality")" \
+       "$v restored that way, then updated: every other column of every row kept"
 
     d=${P}_r${v/./}p
     newdb "$d"
