@@ -780,7 +780,9 @@ SELECT results_eq(
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
              ('column', 'users.last_login_at', 'extra', NULL::text, 'timestamp with time zone'),
              ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)'),
-             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer')$$,
+             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_drop_guard()'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard')$$,
     'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
 
 ------------------------------------------------------------------------------
