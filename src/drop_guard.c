@@ -125,11 +125,15 @@ ExtensionRequires(const GuardedExtension *ext, Oid required)
 	return found;
 }
 
-/* The extension's table of this name, or InvalidOid */
+/* The extension's table of this name, or InvalidOid (also if it is no plain table) */
 static Oid
 GuardedTable(const GuardedExtension *ext, const char *name)
 {
-	return get_relname_relid(name, ext->namespace);
+	Oid			relid = get_relname_relid(name, ext->namespace);
+
+	if (OidIsValid(relid) && get_rel_relkind(relid) != RELKIND_RELATION)
+		return InvalidOid;
+	return relid;
 }
 
 /* The owner of a relation, or InvalidOid */
@@ -276,13 +280,15 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	if (!allow_data_loss)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s would drop the tables of flashcard_schema with " UINT64_FORMAT " row%s of data",
-						command, total, total == 1 ? "" : "s"),
+				 errmsg_plural("%s would drop the tables of flashcard_schema with " UINT64_FORMAT " row of data",
+							   "%s would drop the tables of flashcard_schema with " UINT64_FORMAT " rows of data",
+							   (unsigned long) total, command, total),
 				 errdetail("Rows that would be lost: %s.", detail.data),
 				 errhint("Delete those rows first, or run SET flashcard_schema.allow_data_loss = on in this session to drop them "
 						 "(for pg_restore --clean, connect with PGOPTIONS='-c flashcard_schema.allow_data_loss=on').")));
 	ereport(WARNING,
-			(errmsg("flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " row%s of data",
-					command, total, total == 1 ? "" : "s"),
+			(errmsg_plural("flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " row of data",
+						   "flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " rows of data",
+						   (unsigned long) total, command, total),
 			 errdetail("Rows dropped: %s.", detail.data)));
 }
