@@ -2,7 +2,7 @@
 
 EXTENSION = flashcard_schema
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o
+OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(wildcard $(EXTENSION)--*.sql))

@@ -204,12 +204,11 @@ const ContractIndex contract_indexes[] = {
 const int	contract_nindexes = lengthof(contract_indexes);
 
 /*
- * From 1.3 the role that creates the extension (a trusted extension's
- * objects are owned by the bootstrap superuser) may read and write every
- * table; nothing is granted to PUBLIC.  Before 1.3 only the owner.
+ * From 1.3 the database owner (the application's role) reads and writes
+ * every row of every table; nothing for PUBLIC.  Before 1.3 only the owner.
  */
 const ContractTableGrant contract_table_grants[] = {
-	{R1_3, STILL, ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE},
+	{R1_3, STILL, "pg_database_owner", ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE},
 };
 const int	contract_ntable_grants = lengthof(contract_table_grants);
 
@@ -234,6 +233,7 @@ const ContractFunction contract_functions[] = {
 			   "OUT check_name text, OUT ok boolean, OUT expected text, OUT actual text",
 			   "SETOF record"),
 	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
+	C_FUNCTION(R1_3, "flashcard_schema_drop_guard", "", "event_trigger"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
 
@@ -243,3 +243,9 @@ const ContractFunctionSetting contract_function_settings[] = {
 	{R1_3, STILL, "search_path=pg_catalog, @extschema@, pg_temp"},
 };
 const int	contract_nfunction_settings = lengthof(contract_function_settings);
+
+/* Event triggers: extension members that verify() does not report as extra */
+const ContractEventTrigger contract_event_triggers[] = {
+	{R1_3, "flashcard_schema_drop_guard"},
+};
+const int	contract_nevent_triggers = lengthof(contract_event_triggers);

@@ -90,13 +90,21 @@ typedef struct ContractFunctionSetting
 	const char *setting;		/* as in pg_proc.proconfig; @extschema@ stands for the schema */
 } ContractFunctionSetting;
 
-/* Privileges on every table granted to the role that owns the extension */
+/* Privileges the scripts grant on every table (by the table owner) */
 typedef struct ContractTableGrant
 {
 	int			since;
 	int			until;
+	const char *grantee;		/* a role name */
 	uint64		privileges;		/* AclMode bits: ACL_SELECT | ... */
 } ContractTableGrant;
+
+/* An event trigger the extension provides (the DROP guard, since 1.3) */
+typedef struct ContractEventTrigger
+{
+	int			since;
+	const char *name;
+} ContractEventTrigger;
 
 extern const char *const contract_versions[];
 extern const int contract_nversions;
@@ -117,5 +125,8 @@ extern const ContractFunction contract_functions[];
 extern const int contract_nfunctions;
 extern const ContractFunctionSetting contract_function_settings[];
 extern const int contract_nfunction_settings;
+
+extern const ContractEventTrigger contract_event_triggers[];
+extern const int contract_nevent_triggers;
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

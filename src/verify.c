@@ -27,6 +27,7 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_event_trigger.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
@@ -1477,9 +1478,8 @@ AclText(const Acl *acl, Oid owner)
 
 /*
  * The privileges a revision grants on its tables: the owner's own (the
- * default), and since the contract says so the privileges granted to the
- * role that owns the extension, granted by the table owner (unless it is
- * the same role, whose own item already has them).  Nothing to PUBLIC.
+ * default) and those the scripts grant, granted by the table owner (a
+ * grant to the owner itself only repeats its own).  Nothing to PUBLIC.
  */
 static char *
 ContractPrivileges(VerifyContext *cxt, Oid owner)
@@ -1489,11 +1489,15 @@ ContractPrivileges(VerifyContext *cxt, Oid owner)
 	for (int i = 0; i < contract_ntable_grants; i++)
 	{
 		const ContractTableGrant *g = &contract_table_grants[i];
+		Oid			grantee;
 		AclItem		item;
 
-		if (!CONTRACT_IN(g, cxt->revision) || cxt->ext->owner == owner)
+		if (!CONTRACT_IN(g, cxt->revision))
 			continue;
-		item.ai_grantee = cxt->ext->owner;
+		grantee = get_role_oid(g->grantee, false);
+		if (grantee == owner)
+			continue;
+		item.ai_grantee = grantee;
 		item.ai_grantor = owner;
 		ACLITEM_SET_PRIVS_GOPTIONS(item, (AclMode) g->privileges, ACL_NO_RIGHTS);
 		text = psprintf("%s, %s", text,
@@ -2075,6 +2079,32 @@ VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
 	ReleaseSysCacheList(list);
 }
 
+/*
+ * Check one event trigger of the extension: it exists, belongs to the
+ * extension, and fires (a disabled DROP guard no longer guards).
+ */
+static void
+VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
+{
+	HeapTuple	tup = SearchSysCache1(EVENTTRIGGERNAME, CStringGetDatum(c->name));
+	Form_pg_event_trigger evt;
+
+	if (!HeapTupleIsValid(tup))
+	{
+		Check(cxt, "event trigger", c->name, "exists", "event trigger", NULL);
+		return;
+	}
+	evt = (Form_pg_event_trigger) GETSTRUCT(tup);
+	Check(cxt, "event trigger", c->name, "exists", "event trigger", "event trigger");
+	Check(cxt, "event trigger", c->name, "extension member", EXTENSION_NAME,
+		  MemberOf(cxt, EventTriggerRelationId, evt->oid));
+	Check(cxt, "event trigger", c->name, "enabled", "enabled",
+		  evt->evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
+		  evt->evtenabled == TRIGGER_DISABLED ? "disabled" :
+		  evt->evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only");
+	ReleaseSysCache(tup);
+}
+
 /* Whether a contract revision has a table, enum type or function of this name */
 static bool
 ContractHas(int revision, Oid classid, const char *name)
@@ -2091,6 +2121,13 @@ ContractHas(int revision, Oid classid, const char *name)
 			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
 				return true;
 	}
+	else if (classid == EventTriggerRelationId)
+	{
+		for (int i = 0; i < contract_nevent_triggers; i++)
+			if (contract_event_triggers[i].since <= revision &&
+				strcmp(contract_event_triggers[i].name, name) == 0)
+				return true;
+	}
 	else if (classid == TypeRelationId)
 	{
 		for (int i = 0; i < contract_nlabels; i++)
@@ -2098,6 +2135,21 @@ ContractHas(int revision, Oid classid, const char *name)
 				return true;
 	}
 	return false;
+}
+
+/* An event trigger's name, or NULL */
+static const char *
+EventTriggerName(Oid oid)
+{
+	HeapTuple	tup = SearchSysCache1(EVENTTRIGGEROID, ObjectIdGetDatum(oid));
+	char	   *name = NULL;
+
+	if (HeapTupleIsValid(tup))
+	{
+		name = pstrdup(NameStr(((Form_pg_event_trigger) GETSTRUCT(tup))->evtname));
+		ReleaseSysCache(tup);
+	}
+	return name;
 }
 
 /* Report the extension's members that the contract does not have */
@@ -2132,6 +2184,8 @@ VerifyMembers(VerifyContext *cxt)
 		else if (dep->classid == TypeRelationId &&
 				 get_typ_typrelid(dep->objid) == InvalidOid)
 			name = format_type_be(dep->objid);
+		else if (dep->classid == EventTriggerRelationId)
+			name = EventTriggerName(dep->objid);
 		if (name != NULL && ContractHas(cxt->revision, dep->classid, name))
 			continue;
 		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(&member, false));
@@ -2176,6 +2230,11 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 		if (contract_functions[i].since <= revision)
 			VerifyFunction(&cxt, &contract_functions[i]);
 	}
+	for (int i = 0; i < contract_nevent_triggers; i++)
+	{
+		if (contract_event_triggers[i].since <= revision)
+			VerifyEventTrigger(&cxt, &contract_event_triggers[i]);
+	}
 
 	VerifyMembers(&cxt);
 }
@@ -2205,7 +2264,6 @@ FindInstalledExtension(InstalledExtension *ext)
 		found = true;
 		ext->oid = extform->oid;
 		ext->namespace = extform->extnamespace;
-		ext->owner = extform->extowner;
 		datum = heap_getattr(tup, Anum_pg_extension_extversion, desc, &isnull);
 		ext->version = isnull ? NULL : TextDatumGetCString(datum);
 		ext->config = NULL;

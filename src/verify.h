@@ -13,7 +13,6 @@ typedef struct InstalledExtension
 {
 	Oid			oid;
 	Oid			namespace;
-	Oid			owner;			/* the role that created it (extowner) */
 	char	   *version;
 	Oid		   *config;			/* tables registered for pg_dump */
 	char	  **condition;		/* and their filters ("" for every row) */

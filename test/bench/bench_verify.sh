@@ -262,6 +262,16 @@ SELECT line FROM (
             ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid) f,
          ext, member_sql m, generate_series(1, 6) k
     UNION ALL
+    -- each event trigger: exists, member, enabled
+    SELECT 8, e.evtname::text, k, CASE k
+        WHEN 1 THEN format($f$ok(EXISTS (SELECT FROM pg_event_trigger WHERE evtname = %L), %L)$f$, e.evtname, 'event trigger ' || e.evtname)
+        WHEN 2 THEN format('is(' || m.f || ', %L, %L)', 'pg_event_trigger', e.oid, 'oid',
+                           'flashcard_schema', e.evtname || ' is a member')
+        ELSE format($f$is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = %L), 'O', %L)$f$, e.evtname, e.evtname || ' is enabled')
+        END
+    FROM pg_event_trigger e JOIN members mb ON mb.classid = 'pg_event_trigger'::regclass AND mb.objid = e.oid,
+         member_sql m, generate_series(1, 3) k
+    UNION ALL
     -- the extension's members but for its functions: no extra table or type
     SELECT 6, '', 1, format($f$is(ARRAY(SELECT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'flashcard_schema' AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND d.classid <> 'pg_proc'::regclass ORDER BY 1), %L::text[], %L)$f$,
                             ARRAY(SELECT pg_describe_object(m.classid, m.objid, 0) FROM members m WHERE m.classid <> 'pg_proc'::regclass ORDER BY 1),

@@ -1,26 +1,59 @@
-"""The Learn Greek Easy ORM models, as the application declares them.
+"""The Learn Greek Easy application's real ORM models, for the tests.
 
-A faithful stand-in for the app's ``src/db/models.py`` (8 models + 4 enums,
-see shared/seed/000_323ddcdb6471d440.txt and shared/schema-contract.md), at
-schema version 1.2 (the latest).  test/alembic_compare.t compares this
-metadata with a database made by ``CREATE EXTENSION flashcard_schema`` using
-Alembic's autogenerate comparator: any difference is something the app's
-``alembic revision --autogenerate`` would try to "fix".
+A column-by-column transcription of the backend's ``src/db/models.py`` and
+``src/db/base.py`` at upstream commit 1740f4b5, as ``shared/app-models.md``
+describes them: what the application itself declares, NOT what this
+extension's contract says.  The tests measure the extension against these
+models (test/t/alembic_compare.t: Alembic's autogenerate comparator;
+test/t/app_orm.t: the app's data layer through the ORM), so every place
+where the contract differs from them shows up, and only the differences the
+contract accepts may.
 
-Written in the classic ``Column(...)`` style with ``declarative_base`` from
-``sqlalchemy.orm`` so that it imports unchanged on SQLAlchemy 1.4 (Debian 12)
-and 2.0 (the app).  Relationships are left out: they add nothing to the
-schema.
+Where the database made by ``CREATE EXTENSION flashcard_schema`` differs
+from what these models declare (schema-contract.md, "Accepted differences"):
 
-Conventions reproduced from the app:
+* every ``id``: the app's server default is ``uuid_generate_v4()`` (the
+  uuid-ossp extension), the contract's ``gen_random_uuid()`` (core);
+* the 13 columns whose defaults the app sets only in Python (``default=``
+  below, no ``server_default``) have server defaults in the contract;
+* the contract has the index ``ix_card_statistics_user_due_cards``;
+* ``cardstatus`` has the extra label ``RELEARNING`` (the Python class below
+  has no such member, so the ORM cannot read a row holding it);
+* the type ``reviewrating`` exists in the database; here ``ReviewRating`` is
+  a Python enum only and ``reviews.quality`` is a plain ``Integer``.
 
-* ``Enum(SomeEnum, name="someenum")`` stores the Python member *names* as
-  the PostgreSQL labels (hence 'EASY', 'MEDIUM', ... although the values are
-  lower case, and 'AGAIN'..'EASY' for the int-valued ReviewRating).
-* ``index=True`` / ``unique=True`` on a column make SQLAlchemy name the index
-  ``ix_<table>_<column>`` (a UNIQUE index when both are set).
-* Server defaults are written as the app writes them: ``text("true")``,
-  ``text("'MEDIUM'")``, ``func.now()``...
+Written for SQLAlchemy 1.4 (Debian 12 ships 1.4.46), and importable under
+2.0 too.  The app uses 2.0's typed declarative style; each deviation below
+produces the same DDL and the same ORM behaviour:
+
+* ``DeclarativeBase`` with a type map (``datetime`` -> ``DateTime(timezone=
+  True)``) and ``Mapped[...] = mapped_column(...)``: here
+  ``sqlalchemy.orm.declarative_base()`` and ``Column(...)``, with the type
+  the annotation would have given spelled out on each column.
+* ``Mapped[Optional[X]]`` / ``Mapped[X]`` decide nullability in 2.0; here
+  every column says ``nullable=`` explicitly, as the table in
+  app-models.md lists it.
+* ``Mapped[uuid.UUID]`` becomes 2.0's generic ``Uuid``, which does not
+  exist in 1.4: ``sqlalchemy.dialects.postgresql.UUID(as_uuid=True)``
+  renders the same ``UUID`` column on PostgreSQL and also returns Python
+  ``uuid.UUID`` objects.
+* ``Mapped[SomeEnum]`` becomes ``Enum(SomeEnum)`` in 2.0; here
+  ``Enum(SomeEnum)`` is written out.  Both versions then name the type
+  after the lower-cased class, store the member *names* as labels, make a
+  native enum and no CHECK constraint (1.4's ``create_constraint`` default
+  is False, as 2.0's).
+* ``relationship()`` takes the target as a string and ``back_populates``
+  instead of a ``Mapped[list[...]]`` annotation; same loader
+  (``lazy="selectin"``) and cascade options as the app.
+
+Column order follows the app's ``create_all`` (measured upstream): ``id``
+first (each model declares its own), the class's columns, then the mixin's
+``created_at`` and ``updated_at`` (1.4 copies mixin columns after the
+class's own ones, as 2.0 does).  The extension's ``users`` has
+``last_login_at``/``last_login_ip`` after ``updated_at`` instead, as the
+app's own Alembic head does (they were added by a later revision); Alembic's
+comparator does not look at column order, test/t/alembic_compare.t checks it
+separately.
 """
 
 import enum
@@ -33,7 +66,6 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -42,19 +74,15 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import declarative_base
-
-#: The extension version these models describe.
-SCHEMA_VERSION = "1.2"
-
+from sqlalchemy.orm import declarative_base, declared_attr, relationship
 
 # --------------------------------------------------------------------------
-# Enums
+# Enums (src/db/models.py)
 # --------------------------------------------------------------------------
 
 
 class DeckLevel(str, enum.Enum):
-    """CEFR levels for Greek language learning (C1, C2 since 1.2)."""
+    """CEFR levels: decklevel labels A1..C2."""
 
     A1 = "A1"
     A2 = "A2"
@@ -65,7 +93,7 @@ class DeckLevel(str, enum.Enum):
 
 
 class CardDifficulty(str, enum.Enum):
-    """Difficulty rating for flashcards."""
+    """Lower-case values; the database gets the names EASY, MEDIUM, HARD."""
 
     EASY = "easy"
     MEDIUM = "medium"
@@ -73,234 +101,226 @@ class CardDifficulty(str, enum.Enum):
 
 
 class CardStatus(str, enum.Enum):
-    """Learning stage in the spaced repetition system."""
+    """Lower-case values; the database gets the names.  No RELEARNING."""
 
     NEW = "new"
     LEARNING = "learning"
     REVIEW = "review"
-    RELEARNING = "relearning"
     MASTERED = "mastered"
 
 
 class ReviewRating(int, enum.Enum):
-    """User rating for a card review (SM-2 algorithm)."""
+    """The SM-2 quality scale 0-5.  Python only: no database type, no
+    column type; reviews.quality is an Integer holding these values."""
 
-    AGAIN = 1  # complete blackout, incorrect response
-    HARD = 2  # incorrect response, but familiar
-    GOOD = 3  # correct response with effort
-    EASY = 4  # perfect response
-
-
-#: Python enum -> PostgreSQL enum type name, as SQLAlchemy names them.
-ENUMS = {
-    "decklevel": DeckLevel,
-    "carddifficulty": CardDifficulty,
-    "cardstatus": CardStatus,
-    "reviewrating": ReviewRating,
-}
+    BLACKOUT = 0
+    INCORRECT_HARD = 1
+    INCORRECT_EASY = 2
+    CORRECT_HARD = 3
+    CORRECT_HESITANT = 4
+    PERFECT = 5
 
 
 # --------------------------------------------------------------------------
-# Base and mixins
+# Base and mixins (src/db/base.py)
 # --------------------------------------------------------------------------
 
 Base = declarative_base()
 
 
-class UUIDPrimaryKeyMixin:
-    """``id uuid PRIMARY KEY DEFAULT gen_random_uuid()``."""
-
-    id = Column(
+def _uuid_pk():
+    """Each model's own ``id``: Uuid primary key, server default
+    uuid_generate_v4() (needs uuid-ossp), no Python default."""
+    return Column(
         UUID(as_uuid=True),
         primary_key=True,
-        server_default=func.gen_random_uuid(),
+        nullable=False,
+        server_default=text("uuid_generate_v4()"),
     )
 
 
 class TimestampMixin:
-    """The two audit timestamps every table ends with."""
+    """created_at and updated_at, last in every table.  updated_at is
+    refreshed by the ORM (onupdate), not by a trigger."""
 
-    created_at = Column(
-        DateTime(timezone=True),
-        nullable=False,
-        server_default=func.now(),
-        comment="Timestamp when record was created",
+    @declared_attr
+    def created_at(cls):  # noqa: N805 - SQLAlchemy's declared_attr convention
+        return Column(
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.now(),
+            comment="Timestamp when record was created",
+        )
+
+    @declared_attr
+    def updated_at(cls):  # noqa: N805
+        return Column(
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.now(),
+            onupdate=func.now(),
+            comment="Timestamp when record was last updated",
+        )
+
+
+def _fk(target):
+    return ForeignKey(target + ".id", ondelete="CASCADE")
+
+
+def _children(target, back):
+    """The parent side of a one-to-many, as the app declares it."""
+    return relationship(
+        target, back_populates=back, lazy="selectin", cascade="all, delete-orphan"
     )
-    updated_at = Column(
-        DateTime(timezone=True),
-        nullable=False,
-        server_default=func.now(),
-        onupdate=func.now(),
-        comment="Timestamp when record was last updated",
-    )
 
 
-def _user_fk():
-    return ForeignKey("users.id", ondelete="CASCADE")
+def _parent(target, back):
+    """The many-to-one back reference."""
+    return relationship(target, back_populates=back, lazy="selectin")
 
 
 # --------------------------------------------------------------------------
-# User management
+# Models
 # --------------------------------------------------------------------------
 
 
-class User(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+class User(TimestampMixin, Base):
     __tablename__ = "users"
 
+    id = _uuid_pk()
     email = Column(String(255), nullable=False, unique=True, index=True)
     password_hash = Column(String(255), nullable=True)
     full_name = Column(String(255), nullable=True)
-    is_active = Column(Boolean, nullable=False, server_default=text("true"))
-    is_superuser = Column(Boolean, nullable=False, server_default=text("false"))
+    is_active = Column(Boolean, nullable=False, default=True)
+    is_superuser = Column(Boolean, nullable=False, default=False)
     email_verified_at = Column(DateTime(timezone=True), nullable=True)
     google_id = Column(String(255), nullable=True, unique=True, index=True)
-    # since 1.1
     last_login_at = Column(
         DateTime(timezone=True),
         nullable=True,
         comment="Timestamp of last successful login",
     )
     last_login_ip = Column(
-        String(45),
-        nullable=True,
-        comment="IP address of last successful login",
+        String(45), nullable=True, comment="IP address of last successful login"
     )
 
+    settings = relationship(
+        "UserSettings",
+        back_populates="user",
+        uselist=False,
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+    refresh_tokens = _children("RefreshToken", "user")
+    deck_progress = _children("UserDeckProgress", "user")
+    card_statistics = _children("CardStatistics", "user")
+    reviews = _children("Review", "user")
 
-class UserSettings(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+
+class UserSettings(TimestampMixin, Base):
     __tablename__ = "user_settings"
 
+    id = _uuid_pk()
     user_id = Column(
-        UUID(as_uuid=True), _user_fk(), nullable=False, unique=True, index=True
+        UUID(as_uuid=True), _fk("users"), nullable=False, unique=True, index=True
     )
-    daily_goal = Column(Integer, nullable=False, server_default=text("20"))
-    email_notifications = Column(
-        Boolean, nullable=False, server_default=text("true")
-    )
+    daily_goal = Column(Integer, nullable=False, default=20)
+    email_notifications = Column(Boolean, nullable=False, default=True)
+
+    user = _parent("User", "settings")
 
 
-class RefreshToken(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+class RefreshToken(TimestampMixin, Base):
     __tablename__ = "refresh_tokens"
 
-    user_id = Column(UUID(as_uuid=True), _user_fk(), nullable=False, index=True)
+    id = _uuid_pk()
+    user_id = Column(UUID(as_uuid=True), _fk("users"), nullable=False, index=True)
     token = Column(String(500), nullable=False, unique=True, index=True)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
 
-
-# --------------------------------------------------------------------------
-# Content
-# --------------------------------------------------------------------------
+    user = _parent("User", "refresh_tokens")
 
 
-class Deck(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+class Deck(TimestampMixin, Base):
     __tablename__ = "decks"
 
+    id = _uuid_pk()
     name = Column(String(255), nullable=False, index=True)
     description = Column(Text, nullable=True)
-    level = Column(Enum(DeckLevel, name="decklevel"), nullable=False, index=True)
-    is_active = Column(
-        Boolean, nullable=False, server_default=text("true"), index=True
-    )
+    level = Column(Enum(DeckLevel), nullable=False, index=True)
+    is_active = Column(Boolean, nullable=False, default=True, index=True)
+
+    cards = _children("Card", "deck")
+    user_progress = _children("UserDeckProgress", "deck")
 
 
-class Card(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+class Card(TimestampMixin, Base):
     __tablename__ = "cards"
 
-    deck_id = Column(
-        UUID(as_uuid=True),
-        ForeignKey("decks.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    id = _uuid_pk()
+    deck_id = Column(UUID(as_uuid=True), _fk("decks"), nullable=False, index=True)
     front_text = Column(Text, nullable=False)  # Greek
     back_text = Column(Text, nullable=False)  # English
     example_sentence = Column(Text, nullable=True)
     pronunciation = Column(String(255), nullable=True)
     difficulty = Column(
-        Enum(CardDifficulty, name="carddifficulty"),
-        nullable=False,
-        server_default=text("'MEDIUM'"),
-        index=True,
+        Enum(CardDifficulty), nullable=False, default=CardDifficulty.MEDIUM, index=True
     )
-    order_index = Column(Integer, nullable=False, server_default=text("0"))
+    order_index = Column(Integer, nullable=False, default=0)
+
+    deck = _parent("Deck", "cards")
+    statistics = _children("CardStatistics", "card")
+    reviews = _children("Review", "card")
 
 
-# --------------------------------------------------------------------------
-# Progress tracking
-# --------------------------------------------------------------------------
-
-
-class UserDeckProgress(UUIDPrimaryKeyMixin, TimestampMixin, Base):
+class UserDeckProgress(TimestampMixin, Base):
     __tablename__ = "user_deck_progress"
     __table_args__ = (UniqueConstraint("user_id", "deck_id", name="uq_user_deck"),)
 
-    user_id = Column(UUID(as_uuid=True), _user_fk(), nullable=False, index=True)
-    deck_id = Column(
-        UUID(as_uuid=True),
-        ForeignKey("decks.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
-    cards_studied = Column(Integer, nullable=False, server_default=text("0"))
-    cards_mastered = Column(Integer, nullable=False, server_default=text("0"))
+    id = _uuid_pk()
+    user_id = Column(UUID(as_uuid=True), _fk("users"), nullable=False, index=True)
+    deck_id = Column(UUID(as_uuid=True), _fk("decks"), nullable=False, index=True)
+    cards_studied = Column(Integer, nullable=False, default=0)
+    cards_mastered = Column(Integer, nullable=False, default=0)
     last_studied_at = Column(DateTime(timezone=True), nullable=True)
 
+    user = _parent("User", "deck_progress")
+    deck = _parent("Deck", "user_progress")
 
-class CardStatistics(UUIDPrimaryKeyMixin, TimestampMixin, Base):
-    """SM-2 state of one card for one learner."""
 
+class CardStatistics(TimestampMixin, Base):
     __tablename__ = "card_statistics"
-    __table_args__ = (
-        UniqueConstraint("user_id", "card_id", name="uq_user_card"),
-        Index(
-            "ix_card_statistics_user_due_cards",
-            "user_id",
-            "next_review_date",
-            "status",
-        ),
-    )
+    __table_args__ = (UniqueConstraint("user_id", "card_id", name="uq_user_card"),)
 
-    user_id = Column(UUID(as_uuid=True), _user_fk(), nullable=False, index=True)
-    card_id = Column(
-        UUID(as_uuid=True),
-        ForeignKey("cards.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
-    easiness_factor = Column(Float, nullable=False, server_default=text("2.5"))
-    interval = Column(Integer, nullable=False, server_default=text("0"))
-    repetitions = Column(Integer, nullable=False, server_default=text("0"))
+    id = _uuid_pk()
+    user_id = Column(UUID(as_uuid=True), _fk("users"), nullable=False, index=True)
+    card_id = Column(UUID(as_uuid=True), _fk("cards"), nullable=False, index=True)
+    easiness_factor = Column(Float, nullable=False, default=2.5)
+    interval = Column(Integer, nullable=False, default=0)
+    repetitions = Column(Integer, nullable=False, default=0)
     next_review_date = Column(
         Date, nullable=False, server_default=text("CURRENT_DATE"), index=True
     )
-    status = Column(
-        Enum(CardStatus, name="cardstatus"),
-        nullable=False,
-        server_default=text("'NEW'"),
-        index=True,
-    )
+    status = Column(Enum(CardStatus), nullable=False, default=CardStatus.NEW, index=True)
+
+    user = _parent("User", "card_statistics")
+    card = _parent("Card", "statistics")
 
 
-class Review(UUIDPrimaryKeyMixin, TimestampMixin, Base):
-    """One row per answered card."""
-
+class Review(TimestampMixin, Base):
     __tablename__ = "reviews"
 
-    user_id = Column(UUID(as_uuid=True), _user_fk(), nullable=False, index=True)
-    card_id = Column(
-        UUID(as_uuid=True),
-        ForeignKey("cards.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
-    quality = Column(Enum(ReviewRating, name="reviewrating"), nullable=False)
+    id = _uuid_pk()
+    user_id = Column(UUID(as_uuid=True), _fk("users"), nullable=False, index=True)
+    card_id = Column(UUID(as_uuid=True), _fk("cards"), nullable=False, index=True)
+    quality = Column(Integer, nullable=False)  # SM-2 0-5 (ReviewRating values)
     time_taken = Column(Integer, nullable=False)  # seconds
     reviewed_at = Column(
-        DateTime(timezone=True),
-        nullable=False,
-        server_default=func.now(),
-        index=True,
+        DateTime(timezone=True), nullable=False, server_default=func.now(), index=True
     )
+
+    user = _parent("User", "reviews")
+    card = _parent("Card", "reviews")
 
 
 MODELS = (
@@ -313,3 +333,14 @@ MODELS = (
     CardStatistics,
     Review,
 )
+
+
+def enum_types():
+    """{PostgreSQL type name: Python enum class} of the enum columns, as
+    create_all would create them (taken from the metadata itself)."""
+    found = {}
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, Enum) and column.type.enum_class is not None:
+                found[column.type.name] = column.type.enum_class
+    return found

@@ -60,7 +60,10 @@ SELECT is((SELECT count(*) FROM flashcard_schema_verify() WHERE check_name = 'tr
             AND connamespace = (SELECT extnamespace FROM pg_extension WHERE extname = 'flashcard_schema')),
     'fresh install: one triggers check per foreign key');
 SELECT is((SELECT count(DISTINCT object_name) FROM flashcard_schema_verify() WHERE object_type = 'function'),
-          4::bigint, 'fresh install: the four functions are checked');
+          (SELECT count(*) FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+              AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'flashcard_schema')
+              AND classid = 'pg_proc'::regclass),
+    'fresh install: every function of the extension is checked');
 
 ------------------------------------------------------------------------------
 -- Tables
@@ -217,55 +220,44 @@ ROLLBACK TO SAVEPOINT drift;
 -- Privileges
 ------------------------------------------------------------------------------
 
+-- (1.3 grants SELECT, INSERT, UPDATE, DELETE to pg_database_owner; the owner keeps its own)
+SELECT format('%1$s=arwdDxt/%1$s', current_user) AS own,
+       format('pg_database_owner=arwd/%1$s', current_user) AS dbowner \gset
+
 -- PUBLIC, another role, a column: each grants what the extension does not
 SAVEPOINT drift;
 GRANT SELECT ON users TO PUBLIC;
 GRANT ALL ON cards TO verify_behaviour_app;
 GRANT UPDATE (name) ON decks TO verify_behaviour_app;
 SELECT results_eq(:'failing',
-    format($$VALUES ('table', 'users', 'privileges', '%1$s=arwdDxt/%1$s', '%1$s=arwdDxt/%1$s, =r/%1$s'),
-                    ('table', 'decks', 'privileges', '%1$s=arwdDxt/%1$s', '%1$s=arwdDxt/%1$s, column name: verify_behaviour_app=w/%1$s'),
-                    ('table', 'cards', 'privileges', '%1$s=arwdDxt/%1$s', '%1$s=arwdDxt/%1$s, verify_behaviour_app=arwdDxt/%1$s')$$,
-           current_user),
+    format($$VALUES ('table', 'users', 'privileges', '%1$s, %2$s', '%1$s, =r/%3$s, %2$s'),
+                    ('table', 'decks', 'privileges', '%1$s, %2$s', '%1$s, %2$s, column name: verify_behaviour_app=w/%3$s'),
+                    ('table', 'cards', 'privileges', '%1$s, %2$s', '%1$s, %2$s, verify_behaviour_app=arwdDxt/%3$s')$$,
+           :'own', :'dbowner', current_user),
     'grants to PUBLIC, to another role and on a column: verify() reports them as \dp prints them');
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted', 'privileges: assert() raises 42P15');
 SELECT is(pg_temp.assert_detail(), pg_temp.detail_of_verify(), 'privileges: assert() lists the failures');
 ROLLBACK TO SAVEPOINT drift;
 
--- the owner's own privileges cut
+-- the owner's own privileges cut, the database owner's cut or widened
 SAVEPOINT drift;
 REVOKE TRUNCATE ON reviews FROM CURRENT_USER;
+REVOKE DELETE ON decks FROM pg_database_owner;
+GRANT TRUNCATE ON cards TO pg_database_owner;
 SELECT results_eq(:'failing',
-    format($$VALUES ('table', 'reviews', 'privileges', '%1$s=arwdDxt/%1$s', '%1$s=arwdxt/%1$s')$$, current_user),
-    'the owner''s TRUNCATE revoked: verify() reports it');
+    format($$VALUES ('table', 'decks', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arw/%3$s'),
+                    ('table', 'cards', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arwdD/%3$s'),
+                    ('table', 'reviews', 'privileges', '%1$s, %2$s', '%3$s=arwdxt/%3$s, %2$s')$$,
+           :'own', :'dbowner', current_user),
+    'the owner''s TRUNCATE revoked, the database owner''s DELETE revoked or TRUNCATE granted: verify() reports each');
 ROLLBACK TO SAVEPOINT drift;
 
--- an extension owned by another role than the tables: from 1.3 that role
--- must hold SELECT, INSERT, UPDATE, DELETE on every table (and before 1.3, nothing)
-SAVEPOINT drift;
-UPDATE pg_extension SET extowner = 'verify_behaviour_app'::regrole WHERE extname = 'flashcard_schema';
-SELECT results_eq(
-    $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.3') WHERE NOT ok ORDER BY object_name$$,
-    format($$SELECT t, '%1$s=arwdDxt/%1$s, verify_behaviour_app=arwd/%1$s', '%1$s=arwdDxt/%1$s'
-             FROM unnest(ARRAY['card_statistics', 'cards', 'decks', 'refresh_tokens', 'reviews',
-                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY t$$, current_user),
-    'extension owned by another role, no grants: verify(''1.3'') expects SELECT, INSERT, UPDATE, DELETE for it on every table');
-DO $$ DECLARE t text; BEGIN
-    FOREACH t IN ARRAY ARRAY['users', 'user_settings', 'refresh_tokens', 'decks', 'cards',
-                             'user_deck_progress', 'card_statistics', 'reviews'] LOOP
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO verify_behaviour_app', t);
-    END LOOP;
-END $$;
-SELECT is_empty($$SELECT * FROM flashcard_schema_verify('1.3') WHERE check_name = 'privileges' AND NOT ok$$,
-    'with those grants: verify(''1.3'') finds the privileges right');
+-- every revision has its own privileges: 1.2 grants nothing, 1.3 grants the database owner
 SELECT is((SELECT count(*) FROM flashcard_schema_verify('1.2') WHERE check_name = 'privileges' AND NOT ok), 8::bigint,
-    'with those grants: verify(''1.2'') reports them on all 8 tables (1.2 grants nothing)');
-GRANT TRUNCATE ON reviews TO verify_behaviour_app;
-SELECT results_eq(
-    $$SELECT object_name, actual FROM flashcard_schema_verify('1.3') WHERE check_name = 'privileges' AND NOT ok$$,
-    format($$VALUES ('reviews', '%1$s=arwdDxt/%1$s, verify_behaviour_app=arwdD/%1$s')$$, current_user),
-    'and one privilege more than the contract grants (TRUNCATE) is reported');
-ROLLBACK TO SAVEPOINT drift;
+    'at 1.3: verify(''1.2'') reports the grant to pg_database_owner on all 8 tables (1.2 grants nothing)');
+SELECT is((SELECT actual FROM flashcard_schema_verify('1.2') WHERE object_name = 'users' AND check_name = 'privileges'),
+          format('%s, %s', :'own', :'dbowner'),
+    'at 1.3: the users table''s privileges read as \dp prints them');
 
 ------------------------------------------------------------------------------
 -- Functions
@@ -326,6 +318,15 @@ SELECT results_eq(
              ('flashcard_schema_assert', 'settings',
               (SELECT proconfig[1] COLLATE "default" FROM pg_proc WHERE proname = 'flashcard_schema_verify'), NULL)$$,
     'a function replaced in SQL, one with another signature: verify() reports them');
+ROLLBACK TO SAVEPOINT drift;
+
+-- the DROP guard's event trigger disabled (from 1.3)
+SAVEPOINT drift;
+ALTER EVENT TRIGGER flashcard_schema_drop_guard DISABLE;
+SELECT results_eq(:'failing',
+    $$VALUES ('event trigger', 'flashcard_schema_drop_guard', 'enabled', 'enabled', 'disabled')$$,
+    'the DROP guard disabled: verify() reports it');
+SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted', 'DROP guard disabled: assert() raises 42P15');
 ROLLBACK TO SAVEPOINT drift;
 
 ------------------------------------------------------------------------------
