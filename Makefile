@@ -5,7 +5,7 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o
+OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -28,6 +28,11 @@ REGRESS_OPTS = --inputdir=$(TOP) --encoding=UTF8 --load-extension=plpgsql
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS does not track header dependencies: a struct changed in a header must
+# rebuild every object that uses it.  (After the include: the first target
+# stays PGXS's "all".)
+$(OBJS): $(wildcard $(TOP)/src/*.h)
 
 # A VPATH build puts the objects in src/ under the build directory.
 # (An absolute name: make would find the source's src/ through VPATH.)

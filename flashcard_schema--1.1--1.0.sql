@@ -11,7 +11,7 @@ DECLARE
     allow pg_catalog.bool;
     n pg_catalog.int8;
 BEGIN
-    IF saved = '0' THEN
+    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
         PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
     END IF;
     BEGIN
@@ -19,22 +19,28 @@ BEGIN
     EXCEPTION WHEN lock_not_available THEN
         RAISE EXCEPTION 'could not lock table users to downgrade flashcard_schema to 1.0'
             USING ERRCODE = 'lock_not_available',
-                  DETAIL = 'Another transaction held a conflicting lock for longer than lock_timeout ('
-                           || pg_catalog.current_setting('lock_timeout') || '). Nothing was changed.',
+                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
+                                             pg_catalog.current_setting('lock_timeout')),
                   HINT = 'Retry the downgrade when the long-running transaction has finished, or raise lock_timeout for this session.';
     END;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
 
-    allow := COALESCE(NULLIF(pg_catalog.current_setting('flashcard_schema.allow_data_loss', true), ''), 'off')::pg_catalog.bool;
+    -- Calling into the library first defines flashcard_schema.allow_data_loss
+    -- (so it reads 'on' or 'off') and makes its check of where the value
+    -- came from apply to the value read here: only the session's own
+    -- setting counts, never one left by ALTER DATABASE or ALTER ROLE.
+    PERFORM @extschema@.flashcard_schema_revision();
+    allow := pg_catalog.current_setting('flashcard_schema.allow_data_loss')
+             OPERATOR(pg_catalog.=) 'on'::pg_catalog.text;
     SELECT pg_catalog.count(*) INTO n
       FROM @extschema@.users
      WHERE last_login_at IS NOT NULL OR last_login_ip IS NOT NULL;
-    IF n > 0 AND NOT allow THEN
+    IF n OPERATOR(pg_catalog.>) 0 AND NOT allow THEN
         RAISE EXCEPTION 'downgrading flashcard_schema to 1.0 would discard the last login of % user(s)', n
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Revision 1.0 has no columns users.last_login_at and users.last_login_ip; ' || n || ' row(s) hold a value in them.',
+                  DETAIL = pg_catalog.format('Revision 1.0 has no columns users.last_login_at and users.last_login_ip; %s row(s) hold a value in them.', n),
                   HINT = 'Copy or clear those values first, or run SET flashcard_schema.allow_data_loss = on in this session to accept the loss.';
-    ELSIF n > 0 THEN
+    ELSIF n OPERATOR(pg_catalog.>) 0 THEN
         RAISE WARNING 'flashcard_schema.allow_data_loss is on: discarding the last login of % user(s)', n;
     END IF;
 END

@@ -13,6 +13,17 @@ ALTER FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text)
 ALTER FUNCTION @extschema@.flashcard_schema_assert()
     SET search_path = pg_catalog, @extschema@;
 
+-- 1.2 has no DROP guard.
+DROP EVENT TRIGGER flashcard_schema_drop_guard;
+DROP FUNCTION @extschema@.flashcard_schema_drop_guard();
+
+-- Table privileges go back to 1.2's: the owner's (a superuser's) only.
+REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLE
+    @extschema@.users, @extschema@.user_settings, @extschema@.refresh_tokens,
+    @extschema@.decks, @extschema@.cards, @extschema@.user_deck_progress,
+    @extschema@.card_statistics, @extschema@.reviews
+    FROM pg_database_owner;
+
 -- Lock reviews (bounded wait, as in every step), then refuse to discard data
 -- unless the session accepted the loss with flashcard_schema.allow_data_loss.
 -- 1.2 stores only the ratings AGAIN..EASY (1..4); 1.3 takes the SM-2 scores

@@ -202,6 +202,23 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.user_deck_progress', '')
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.card_statistics', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.reviews', '');
 
+-- The database owner (the application's role, which owned these tables when
+-- Alembic ran the schema) reads and writes every row, and nothing more: no
+-- TRUNCATE, REFERENCES, TRIGGER or MAINTAIN (triggers would be its code run
+-- by whoever writes a row, a superuser's downgrade included), and no
+-- ownership, so no ALTER, rules or policies: the schema changes only through
+-- ALTER EXTENSION ... UPDATE.  Granted to pg_database_owner rather than to a
+-- named role, so that whoever installs or updates (the owner itself, or a
+-- superuser) the result is the same, and a restore into a database with
+-- another owner gives that owner the same rights.  PUBLIC gets nothing on the
+-- tables; the types and the read-only functions keep PostgreSQL's defaults
+-- (USAGE and EXECUTE for PUBLIC).
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE
+    @extschema@.users, @extschema@.user_settings, @extschema@.refresh_tokens,
+    @extschema@.decks, @extschema@.cards, @extschema@.user_deck_progress,
+    @extschema@.card_statistics, @extschema@.reviews
+    TO pg_database_owner;
+
 -- Revision reporting and schema verification, implemented in C.
 -- Each runs with a fixed search_path so that names are resolved and printed
 -- the same way whatever the caller's search_path is; pg_temp comes last, so
@@ -250,3 +267,21 @@ COMMENT ON FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text) IS
     'One row per check of the live catalog against a revision''s expected schema (NULL: the installed one)';
 COMMENT ON FUNCTION @extschema@.flashcard_schema_assert() IS
     'Raise an error listing every failing check if the live schema differs from the installed revision';
+
+-- One statement must not drop every learner's data: DROP EXTENSION, DROP
+-- SCHEMA ... CASCADE or DROP OWNED that would take the tables refuses while
+-- they hold rows, unless the session set flashcard_schema.allow_data_loss.
+-- The trigger fires before anything is dropped (src/drop_guard.c); it is an
+-- extension member owned by a superuser, so only a superuser can disable it.
+CREATE FUNCTION @extschema@.flashcard_schema_drop_guard()
+RETURNS pg_catalog.event_trigger
+AS 'MODULE_PATHNAME', 'flashcard_schema_drop_guard'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
+    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on';
+
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();

@@ -95,6 +95,25 @@ SELECT object_type, object_name, check_name, expected, actual
 FROM flashcard_schema_verify() WHERE NOT ok;
 ROLLBACK;
 
+-- drift that changes what the data does rather than its shape
+BEGIN;
+ALTER TABLE refresh_tokens SET UNLOGGED;
+ALTER TABLE cards DISABLE TRIGGER ALL;
+CREATE FUNCTION public.keep_rows() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+CREATE TRIGGER keep_decks BEFORE DELETE ON decks FOR EACH ROW EXECUTE FUNCTION public.keep_rows();
+CREATE RULE keep_users AS ON DELETE TO users DO INSTEAD NOTHING;
+ALTER TABLE reviews ENABLE ROW LEVEL SECURITY;
+CREATE POLICY timed ON reviews USING (time_taken > 0);
+CREATE TABLE public.cards_archive () INHERITS (cards);
+GRANT SELECT ON user_settings TO PUBLIC;
+ALTER EXTENSION flashcard_schema DROP FUNCTION flashcard_schema_assert();
+ALTER FUNCTION flashcard_schema_revision() SECURITY DEFINER;
+ALTER TABLE decks ADD CONSTRAINT decks_name_ci EXCLUDE USING btree ((lower(name)) WITH =);
+CREATE INDEX ix_users_email_ci ON users (lower(email));
+SELECT object_type, object_name, check_name, expected, actual
+FROM flashcard_schema_verify() WHERE NOT ok;
+ROLLBACK;
+
 -- a temporary table named like a contract table changes nothing: the
 -- functions search pg_temp last (since 1.3), so it hides nothing from them
 BEGIN;

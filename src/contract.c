@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_constraint.h"
+#include "utils/acl.h"
 
 #include "contract.h"
 
@@ -202,11 +203,49 @@ const ContractIndex contract_indexes[] = {
 };
 const int	contract_nindexes = lengthof(contract_indexes);
 
-/* The SQL entry points: extension members that verify() does not report as extra */
+/*
+ * From 1.3 the database owner (the application's role) reads and writes
+ * every row of every table; nothing for PUBLIC.  Before 1.3 only the owner.
+ */
+const ContractTableGrant contract_table_grants[] = {
+	{R1_3, STILL, "pg_database_owner", ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE},
+};
+const int	contract_ntable_grants = lengthof(contract_table_grants);
+
+/* A function of the shared library: its SQL name is its C symbol */
+#define C_FUNCTION(since, name, args, result) \
+	{since, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
+
+/*
+ * The SQL entry points: extension members that verify() checks (signature,
+ * implementation, SECURITY INVOKER, settings) and does not report as extra.
+ * A function in another language gives its language alone as implementation:
+ * {R1_3, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
+ */
 const ContractFunction contract_functions[] = {
-	{R1_0, "flashcard_schema_revision"},
-	{R1_0, "flashcard_schema_status"},
-	{R1_0, "flashcard_schema_verify"},
-	{R1_0, "flashcard_schema_assert"},
+	C_FUNCTION(R1_0, "flashcard_schema_revision", "", "text"),
+	C_FUNCTION(R1_0, "flashcard_schema_status",
+			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
+			   "OUT pending text[], OUT up_to_date boolean",
+			   "SETOF record"),
+	C_FUNCTION(R1_0, "flashcard_schema_verify",
+			   "version text DEFAULT NULL::text, OUT object_type text, OUT object_name text, "
+			   "OUT check_name text, OUT ok boolean, OUT expected text, OUT actual text",
+			   "SETOF record"),
+	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
+	C_FUNCTION(R1_3, "flashcard_schema_drop_guard", "", "event_trigger"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
+
+/* Each function resolves names in a fixed path; from 1.3 pg_temp comes last */
+const ContractFunctionSetting contract_function_settings[] = {
+	{R1_0, R1_2, "search_path=pg_catalog, @extschema@"},
+	{R1_3, STILL, "search_path=pg_catalog, @extschema@, pg_temp"},
+};
+const int	contract_nfunction_settings = lengthof(contract_function_settings);
+
+/* Event triggers: extension members that verify() does not report as extra */
+const ContractEventTrigger contract_event_triggers[] = {
+	{R1_3, "flashcard_schema_drop_guard"},
+};
+const int	contract_nevent_triggers = lengthof(contract_event_triggers);

@@ -77,7 +77,34 @@ typedef struct ContractFunction
 {
 	int			since;
 	const char *name;
+	const char *arguments;		/* pg_get_function_arguments() spelling */
+	const char *result;			/* pg_get_function_result() spelling */
+	const char *implementation; /* "LANGUAGE c AS 'file', 'symbol'", or the language */
 } ContractFunction;
+
+/* A setting every function of the extension is created with (SET ...) */
+typedef struct ContractFunctionSetting
+{
+	int			since;
+	int			until;
+	const char *setting;		/* as in pg_proc.proconfig; @extschema@ stands for the schema */
+} ContractFunctionSetting;
+
+/* Privileges the scripts grant on every table (by the table owner) */
+typedef struct ContractTableGrant
+{
+	int			since;
+	int			until;
+	const char *grantee;		/* a role name */
+	uint64		privileges;		/* AclMode bits: ACL_SELECT | ... */
+} ContractTableGrant;
+
+/* An event trigger the extension provides (the DROP guard, since 1.3) */
+typedef struct ContractEventTrigger
+{
+	int			since;
+	const char *name;
+} ContractEventTrigger;
 
 extern const char *const contract_versions[];
 extern const int contract_nversions;
@@ -92,7 +119,14 @@ extern const ContractConstraint contract_constraints[];
 extern const int contract_nconstraints;
 extern const ContractIndex contract_indexes[];
 extern const int contract_nindexes;
+extern const ContractTableGrant contract_table_grants[];
+extern const int contract_ntable_grants;
 extern const ContractFunction contract_functions[];
 extern const int contract_nfunctions;
+extern const ContractFunctionSetting contract_function_settings[];
+extern const int contract_nfunction_settings;
+
+extern const ContractEventTrigger contract_event_triggers[];
+extern const int contract_nevent_triggers;
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -25,6 +26,7 @@
 #include "utils/tuplestore.h"
 
 #include "contract.h"
+#include "drop_guard.h"
 #include "verify.h"
 
 PG_MODULE_MAGIC;
@@ -41,18 +43,79 @@ static bool allow_data_loss = false;
 
 void		_PG_init(void);
 
+/* Where a refused allow_data_loss = on came from, for the message */
+static const char *
+StoredSettingName(GucSource source)
+{
+	switch (source)
+	{
+		case PGC_S_GLOBAL:
+			return "ALTER ROLE ALL SET";
+		case PGC_S_DATABASE:
+			return "ALTER DATABASE ... SET";
+		case PGC_S_USER:
+			return "ALTER ROLE ... SET";
+		case PGC_S_DATABASE_USER:
+			return "ALTER ROLE ... IN DATABASE ... SET";
+		case PGC_S_TEST:
+			return "ALTER DATABASE, ALTER ROLE or a function's SET clause";
+		default:
+			return "the server's configuration (postgresql.conf, ALTER SYSTEM or the command line)";
+	}
+}
+
+/*
+ * Check hook of flashcard_schema.allow_data_loss: "on" counts only when the
+ * session itself asks for it (SET, SET LOCAL, or the connection's options).
+ *
+ * A value stored for a database, a role or the whole server would disarm the
+ * refusal of every later downgrade and DROP, whoever runs it (a superuser
+ * included), and the database owner can store one: so such a value is
+ * refused when it is stored (if this library is loaded then) and ignored,
+ * with a warning, when a session starts or loads this library.  "off" is
+ * accepted from anywhere.
+ */
+static bool
+CheckAllowDataLoss(bool *newval, void **extra, GucSource source)
+{
+	if (!*newval)
+		return true;
+	switch (source)
+	{
+		case PGC_S_DEFAULT:
+		case PGC_S_CLIENT:
+		case PGC_S_OVERRIDE:
+		case PGC_S_INTERACTIVE:
+		case PGC_S_SESSION:
+			return true;
+		default:
+			break;
+	}
+	GUC_check_errcode(ERRCODE_CANT_CHANGE_RUNTIME_PARAM);
+	GUC_check_errmsg("flashcard_schema.allow_data_loss can be turned on only by the session that drops or downgrades");
+	if (source == PGC_S_TEST)
+		GUC_check_errdetail("A value stored by %s would disarm the refusal of every later downgrade and DROP EXTENSION, whoever runs them, so it cannot be stored.",
+							StoredSettingName(source));
+	else
+		GUC_check_errdetail("The value from %s would disarm the refusal of every later downgrade and DROP EXTENSION, whoever runs them, so it does not count.",
+							StoredSettingName(source));
+	GUC_check_errhint("Run SET flashcard_schema.allow_data_loss = on (or SET LOCAL) in that session, or connect with PGOPTIONS='-c flashcard_schema.allow_data_loss=on'.");
+	return false;
+}
+
 /* Register the extension's settings when the library is loaded */
 void
 _PG_init(void)
 {
 	DefineCustomBoolVariable("flashcard_schema.allow_data_loss",
-							 "Lets a downgrade discard data that the lower revision cannot hold.",
-							 "Off by default: a downgrade that would lose data refuses instead.",
+							 "Lets a downgrade or a DROP discard data that would otherwise be refused.",
+							 "Off by default: a downgrade or DROP that would lose data refuses instead. "
+							 "Counts only when set in the session (SET, SET LOCAL or connection options).",
 							 &allow_data_loss,
 							 false,
 							 PGC_USERSET,
 							 0,
-							 NULL, NULL, NULL);
+							 CheckAllowDataLoss, NULL, NULL);
 	MarkGUCPrefixReserved("flashcard_schema");
 }
 
@@ -406,5 +469,19 @@ flashcard_schema_assert(PG_FUNCTION_ARGS)
 				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
 
 	MemoryContextReset(work);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_drop_guard);
+
+/* Event trigger at ddl_command_start: refuse a DROP that would take the tables' rows */
+Datum
+flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("flashcard_schema_drop_guard() must be called as an event trigger")));
+	GuardDrop((EventTriggerData *) fcinfo->context, allow_data_loss);
 	PG_RETURN_VOID();
 }

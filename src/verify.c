@@ -12,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "access/amapi.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -26,9 +27,17 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_description.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_event_trigger.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
@@ -36,12 +45,20 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "commands/trigger.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/nodes.h"
+#include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
+#include "rewrite/rewriteDefine.h"
+#include "rewrite/rewriteManip.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
@@ -267,9 +284,389 @@ ColumnList(Oid relid, Datum attnums)
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	for (int i = 0; i < n; i++)
+	{
+		/* 0 stands for an expression (an EXCLUDE constraint's, say) */
+		char	   *attname = keys[i] > 0 ? get_attname(relid, keys[i], true) : NULL;
+
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
-						 quote_identifier(get_attname(relid, keys[i], false)));
+						 attname ? quote_identifier(attname) : "(expression)");
+	}
 	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* The names of a table's columns by attnum, "" for a dropped one */
+static List *
+ColumnNames(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts;
+	List	   *names = NIL;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	natts = ((Form_pg_class) GETSTRUCT(tup))->relnatts;
+	ReleaseSysCache(tup);
+	for (int attnum = 1; attnum <= natts; attnum++)
+	{
+		const char *name = "";
+
+		tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_attribute att = (Form_pg_attribute) GETSTRUCT(tup);
+
+			if (!att->attisdropped)
+				name = pstrdup(NameStr(att->attname));
+			ReleaseSysCache(tup);
+		}
+		names = lappend(names, makeString((char *) name));
+	}
+	return names;
+}
+
+/*
+ * Whether an expression refers to a whole row or a system column (ctid,
+ * xmin, ...): those names come from the relation itself, which DeparseExpr
+ * does not open, so such an expression is described rather than deparsed.
+ */
+static bool
+HasWholeRowOrSystemVar(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varattno <= 0;
+	return expression_tree_walker(node, HasWholeRowOrSystemVar, context);
+}
+
+/*
+ * Deparse an expression stored over the columns of a table without opening
+ * the table.
+ *
+ * The server's own deparsers (pg_get_indexdef, pg_get_expr, ...) build their
+ * context with deparse_context_for(), which opens the table to read its
+ * column names, and so wait behind any lock on it.  Here the expression
+ * becomes the WHERE clause of a query over range table entries that are not
+ * relations (a VALUES entry, never in FROM) carrying the column names read
+ * from the syscache: Vars of varno 1 (and 2: a trigger's or rule's OLD and
+ * NEW are entries 1 and 2, named by refnames) print as the column names,
+ * prefixed with the entry's name only when there are two.  pg_get_querydef()
+ * locks only the relations of a query's range table, and there are none;
+ * an expression with a subquery (a policy's, a rule's) could name a table,
+ * so it is not deparsed.  Pretty or not as the server function being
+ * imitated is.
+ */
+static char *
+DeparseExpr(Node *expr, Oid relid, const char *const *refnames, int nrefs, bool pretty)
+{
+	Query	   *query;
+	List	   *colnames;
+	char	   *text;
+	char	   *where;
+
+	if (checkExprHasSubLink(expr))
+		return pstrdup("<an expression with a subquery>");
+	if (HasWholeRowOrSystemVar(expr, NULL))
+		return pstrdup("<an expression over a whole row or a system column>");
+	query = makeNode(Query);
+	colnames = ColumnNames(relid);
+	query->commandType = CMD_SELECT;
+	query->canSetTag = true;
+	for (int i = 0; i < nrefs; i++)
+	{
+		RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+		rte->rtekind = RTE_VALUES;
+		rte->eref = makeAlias(refnames[i], colnames);
+		rte->inFromCl = false;
+		query->rtable = lappend(query->rtable, rte);
+	}
+	query->jointree = makeFromExpr(NIL, copyObject(expr));
+	text = pg_get_querydef(query, pretty);
+	where = strstr(text, "WHERE ");
+	return where ? pstrdup(where + 6) : text;
+}
+
+/* DeparseExpr() for an expression over one table, named as itself */
+static char *
+DeparseTableExpr(Node *expr, Oid relid, bool pretty)
+{
+	const char *name = get_rel_name(relid);
+
+	return DeparseExpr(expr, relid, &name, 1, pretty);
+}
+
+/* Whether an index expression deparses as a bare function call (ruleutils.c's looks_like_function) */
+static bool
+LooksLikeFunction(Node *node)
+{
+	if (node == NULL)
+		return false;
+	switch (nodeTag(node))
+	{
+		case T_FuncExpr:
+			return (((FuncExpr *) node)->funcformat == COERCE_EXPLICIT_CALL ||
+					((FuncExpr *) node)->funcformat == COERCE_SQL_SYNTAX);
+		case T_NullIfExpr:
+		case T_CoalesceExpr:
+		case T_MinMaxExpr:
+		case T_SQLValueFunction:
+		case T_XmlExpr:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* "a=1, b='x y'" for a text[] of options, quoted as pg_get_indexdef quotes them */
+static char *
+OptionsText(Datum options)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *opt = nulls[i] ? pstrdup("") : TextDatumGetCString(elems[i]);
+		char	   *value = strchr(opt, '=');
+
+		if (value)
+			*value++ = '\0';
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", quote_identifier(opt));
+		if (value)
+			appendStringInfo(&buf, "=%s", quote_identifier(value) == value ? value
+							 : quote_literal_cstr(value));
+	}
+	return buf.data;
+}
+
+/* An operator's name as a definition shows it: qualified when not visible */
+static char *
+OperatorName(Oid opoid)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opoid));
+	Form_pg_operator op;
+	char	   *name;
+
+	if (!HeapTupleIsValid(tup))
+		return psprintf("OPERATOR(%u)", opoid);
+	op = (Form_pg_operator) GETSTRUCT(tup);
+	if (OperatorIsVisible(opoid))
+		name = pstrdup(NameStr(op->oprname));
+	else
+		name = psprintf("OPERATOR(%s.%s)", quote_identifier(get_namespace_name(op->oprnamespace)),
+						NameStr(op->oprname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/*
+ * GetDefaultOpClass() answers, remembered until pg_opclass, pg_type or
+ * pg_cast change (it scans pg_opclass, and the answer for a type without
+ * an opclass of its own depends on binary coercions): an index on a
+ * varchar or enum column would otherwise cost a catalog scan per call.
+ */
+#define DEFAULT_OPCLASS_MEMO 16
+static struct
+{
+	Oid			type;
+	Oid			am;
+	Oid			opclass;
+}			default_opclass_memo[DEFAULT_OPCLASS_MEMO];
+static int	default_opclass_memo_n = 0;
+static bool default_opclass_memo_registered = false;
+
+/* Forget the remembered default opclasses (a syscache invalidation callback) */
+static void
+ForgetDefaultOpClasses(Datum arg, int cacheid, uint32 hashvalue)
+{
+	default_opclass_memo_n = 0;
+}
+
+/* GetDefaultOpClass(), remembered */
+static Oid
+DefaultOpClass(Oid type, Oid am)
+{
+	Oid			opclass;
+
+	if (!default_opclass_memo_registered)
+	{
+		CacheRegisterSyscacheCallback(CLAOID, ForgetDefaultOpClasses, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, ForgetDefaultOpClasses, (Datum) 0);
+		CacheRegisterSyscacheCallback(CASTSOURCETARGET, ForgetDefaultOpClasses, (Datum) 0);
+		default_opclass_memo_registered = true;
+	}
+	for (int i = 0; i < default_opclass_memo_n; i++)
+		if (default_opclass_memo[i].type == type && default_opclass_memo[i].am == am)
+			return default_opclass_memo[i].opclass;
+	opclass = GetDefaultOpClass(type, am);
+	if (default_opclass_memo_n < DEFAULT_OPCLASS_MEMO)
+	{
+		default_opclass_memo[default_opclass_memo_n].type = type;
+		default_opclass_memo[default_opclass_memo_n].am = am;
+		default_opclass_memo[default_opclass_memo_n].opclass = opclass;
+		default_opclass_memo_n++;
+	}
+	return opclass;
+}
+
+/*
+ * An index's definition as pg_get_indexdef(oid, 0, true) spells it, or with
+ * excludeOps the "EXCLUDE USING ..." clause pg_get_constraintdef() spells
+ * for an exclusion constraint, built from the catalogs alone: the server's
+ * functions open the table (see DeparseExpr).
+ */
+static char *
+IndexDef(Oid indexrelid, const Oid *excludeOps, bool pretty)
+{
+	HeapTuple	indtup;
+	HeapTuple	reltup;
+	Form_pg_index ind;
+	Form_pg_class idxrel;
+	Oid			indrelid;
+	oidvector  *indcollation;
+	oidvector  *indclass;
+	int2vector *indoption;
+	List	   *indexprs = NIL;
+	ListCell   *expr_item;
+	IndexAmRoutine *amroutine;
+	Datum		datum;
+	bool		isnull;
+	StringInfoData buf;
+
+	indtup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexrelid));
+	if (!HeapTupleIsValid(indtup))
+		elog(ERROR, "cache lookup failed for index %u", indexrelid);
+	ind = (Form_pg_index) GETSTRUCT(indtup);
+	indrelid = ind->indrelid;
+	indcollation = (oidvector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indcollation, &isnull));
+	indclass = (oidvector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indclass, &isnull));
+	indoption = (int2vector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indoption, &isnull));
+	datum = SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indexprs, &isnull);
+	if (!isnull)
+		indexprs = (List *) stringToNode(TextDatumGetCString(datum));
+	expr_item = list_head(indexprs);
+
+	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(indexrelid));
+	if (!HeapTupleIsValid(reltup))
+		elog(ERROR, "cache lookup failed for relation %u", indexrelid);
+	idxrel = (Form_pg_class) GETSTRUCT(reltup);
+	amroutine = GetIndexAmRoutineByAmId(idxrel->relam, false);
+
+	initStringInfo(&buf);
+	if (excludeOps == NULL)
+		appendStringInfo(&buf, "CREATE %sINDEX %s ON %s USING %s (",
+						 ind->indisunique ? "UNIQUE " : "",
+						 quote_identifier(NameStr(idxrel->relname)),
+						 TableRef(indrelid, get_rel_name(indrelid)),
+						 quote_identifier(get_am_name(idxrel->relam)));
+	else
+		appendStringInfo(&buf, "EXCLUDE USING %s (", quote_identifier(get_am_name(idxrel->relam)));
+
+	for (int keyno = 0; keyno < ind->indnatts; keyno++)
+	{
+		AttrNumber	attnum = ind->indkey.values[keyno];
+		Oid			keytype;
+		Oid			keycoll;
+
+		if (keyno == ind->indnkeyatts)
+			appendStringInfoString(&buf, ") INCLUDE (");
+		else if (keyno > 0)
+			appendStringInfoString(&buf, ", ");
+		if (attnum != 0)
+		{
+			int32		typmod;
+			char	   *attname = get_attname(indrelid, attnum, true);
+
+			appendStringInfoString(&buf, attname ? quote_identifier(attname) : "?");
+			get_atttypetypmodcoll(indrelid, attnum, &keytype, &typmod, &keycoll);
+		}
+		else
+		{
+			Node	   *indexkey;
+			char	   *str;
+
+			if (expr_item == NULL)
+				elog(ERROR, "too few entries in indexprs list");
+			indexkey = (Node *) lfirst(expr_item);
+			expr_item = lnext(indexprs, expr_item);
+			str = DeparseTableExpr(indexkey, indrelid, pretty);
+			if (LooksLikeFunction(indexkey))
+				appendStringInfoString(&buf, str);
+			else
+				appendStringInfo(&buf, "(%s)", str);
+			keytype = exprType(indexkey);
+			keycoll = exprCollation(indexkey);
+		}
+
+		if (keyno < ind->indnkeyatts)
+		{
+			int16		opt = indoption->values[keyno];
+			Oid			coll = indcollation->values[keyno];
+			Oid			opclass = indclass->values[keyno];
+			Datum		attoptions = get_attoptions(indexrelid, keyno + 1);
+			HeapTuple	opctup;
+
+			if (OidIsValid(coll) && coll != keycoll)
+				appendStringInfo(&buf, " COLLATE %s", generate_collation_name(coll));
+			opctup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
+			if (HeapTupleIsValid(opctup))
+			{
+				Form_pg_opclass opc = (Form_pg_opclass) GETSTRUCT(opctup);
+				bool		isdefault;
+
+				/*
+				 * The default opclass for exactly this type is the one
+				 * GetDefaultOpClass() would find; for any other (varchar
+				 * under text_ops, say) ask it, which scans pg_opclass.
+				 */
+				if (opc->opcdefault && opc->opcintype == keytype)
+					isdefault = true;
+				else
+					isdefault = (DefaultOpClass(keytype, opc->opcmethod) == opclass);
+				ReleaseSysCache(opctup);
+				if (attoptions != (Datum) 0 || !isdefault)
+					appendStringInfo(&buf, " %s", generate_opclass_name(opclass));
+			}
+			if (attoptions != (Datum) 0)
+				appendStringInfo(&buf, " (%s)", OptionsText(attoptions));
+			if (amroutine->amcanorder)
+			{
+				if (opt & INDOPTION_DESC)
+				{
+					appendStringInfoString(&buf, " DESC");
+					if (!(opt & INDOPTION_NULLS_FIRST))
+						appendStringInfoString(&buf, " NULLS LAST");
+				}
+				else if (opt & INDOPTION_NULLS_FIRST)
+					appendStringInfoString(&buf, " NULLS FIRST");
+			}
+			if (excludeOps != NULL)
+				appendStringInfo(&buf, " WITH %s", OperatorName(excludeOps[keyno]));
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	if (ind->indnullsnotdistinct)
+		appendStringInfoString(&buf, " NULLS NOT DISTINCT");
+	datum = SysCacheGetAttr(RELOID, reltup, Anum_pg_class_reloptions, &isnull);
+	if (!isnull)
+		appendStringInfo(&buf, " WITH (%s)", OptionsText(datum));
+	datum = SysCacheGetAttr(INDEXRELID, indtup, Anum_pg_index_indpred, &isnull);
+	if (!isnull)
+	{
+		char	   *str = DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(datum)),
+										   indrelid, pretty);
+
+		appendStringInfo(&buf, excludeOps ? " WHERE (%s)" : " WHERE %s", str);
+	}
+	ReleaseSysCache(reltup);
+	ReleaseSysCache(indtup);
 	return buf.data;
 }
 
@@ -349,7 +746,6 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 {
 	LiveColumn *cols = palloc0(sizeof(LiveColumn) * (natts + 1));
 	LiveColumn **byattnum = palloc0(sizeof(LiveColumn *) * (natts + 1));
-	List	   *dpcontext = NIL;
 	int			n = 0;
 	Relation	catalog;
 	SysScanDesc scan;
@@ -409,16 +805,11 @@ LoadColumns(Oid relid, int natts, int *ncolumns)
 
 		/*
 		 * A default has no column references (only a generated column's
-		 * expression has), and deparsing one needs no context.  Building a
-		 * context opens the table, which would make verify() wait behind any
-		 * lock on it.
+		 * expression has), and deparsing one needs no context; one that has
+		 * is deparsed without opening the table (see DeparseExpr).
 		 */
 		if (contain_var_clause(node))
-		{
-			if (dpcontext == NIL)
-				dpcontext = deparse_context_for(get_rel_name(relid), relid);
-			expr = deparse_expression(node, dpcontext, false, false);
-		}
+			expr = DeparseTableExpr(node, relid, false);
 		else
 			expr = deparse_expression(node, NIL, false, false);
 		if (get_attgenerated(relid, def->adnum) == ATTRIBUTE_GENERATED_STORED)
@@ -570,6 +961,11 @@ LoadConstraints(Oid relid, int *nconstraints)
 		bool		isnull;
 		Datum		keys;
 
+#if PG_VERSION_NUM >= 180000
+		/* NOT NULL is a constraint from PostgreSQL 18: checked with the column */
+		if (con->contype == CONSTRAINT_NOTNULL)
+			continue;
+#endif
 		if (n == cap)
 		{
 			cap *= 2;
@@ -603,12 +999,64 @@ LoadConstraints(Oid relid, int *nconstraints)
 	return cons;
 }
 
-/* A constraint's definition as psql \d shows it (pg_get_constraintdef) */
+/*
+ * A constraint's definition as pg_get_constraintdef(oid) spells it.  For a
+ * key or foreign key that function reads only the catalogs; for a CHECK or
+ * EXCLUDE constraint it opens the table to deparse the expressions, so
+ * those two are spelled here instead (see DeparseExpr).
+ */
 static char *
 ConstraintDef(Oid conoid)
 {
-	return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
-												   ObjectIdGetDatum(conoid)));
+	HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	Form_pg_constraint con;
+	StringInfoData buf;
+	Datum		datum;
+	bool		isnull;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", conoid);
+	con = (Form_pg_constraint) GETSTRUCT(tup);
+	if (con->contype != CONSTRAINT_CHECK && con->contype != CONSTRAINT_EXCLUSION)
+	{
+		ReleaseSysCache(tup);
+		return TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+													   ObjectIdGetDatum(conoid)));
+	}
+
+	initStringInfo(&buf);
+	if (con->contype == CONSTRAINT_CHECK)
+	{
+		datum = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conbin, &isnull);
+		appendStringInfo(&buf, "CHECK (%s)%s",
+						 isnull ? "" : DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(datum)),
+														con->conrelid, false),
+						 con->connoinherit ? " NO INHERIT" : "");
+	}
+	else
+	{
+		Datum	   *elems;
+		int			n;
+		Oid		   *ops;
+
+		datum = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conexclop, &isnull);
+		if (isnull)
+			elog(ERROR, "null conexclop for constraint %u", conoid);
+		deconstruct_array(DatumGetArrayTypeP(datum), OIDOID, sizeof(Oid), true,
+						  TYPALIGN_INT, &elems, NULL, &n);
+		ops = palloc(sizeof(Oid) * (n + 1));
+		for (int i = 0; i < n; i++)
+			ops[i] = DatumGetObjectId(elems[i]);
+		appendStringInfoString(&buf, IndexDef(con->conindid, ops, false));
+	}
+	if (con->condeferrable)
+		appendStringInfoString(&buf, " DEFERRABLE");
+	if (con->condeferred)
+		appendStringInfoString(&buf, " INITIALLY DEFERRED");
+	if (!con->convalidated)
+		appendStringInfoString(&buf, " NOT VALID");
+	ReleaseSysCache(tup);
+	return buf.data;
 }
 
 /* The definition pg_get_constraintdef would give a contract constraint */
@@ -619,6 +1067,143 @@ ContractConstraintDef(const ContractConstraint *c, const char *references)
 		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s", c->columns,
 						references, c->on_delete);
 	return psprintf("%s %s", ContypeName(c->contype), c->columns);
+}
+
+/* The server's RI trigger function for a foreign key action ("CASCADE": cascade) */
+static const char *
+RiActionName(const char *action)
+{
+	if (strcmp(action, "CASCADE") == 0)
+		return "cascade";
+	if (strcmp(action, "RESTRICT") == 0)
+		return "restrict";
+	if (strcmp(action, "SET NULL") == 0)
+		return "setnull";
+	if (strcmp(action, "SET DEFAULT") == 0)
+		return "setdefault";
+	return "noaction";
+}
+
+/* How a trigger fires, as psql's \d groups them; "" when it fires normally */
+static const char *
+TriggerStateName(char tgenabled)
+{
+	switch (tgenabled)
+	{
+		case TRIGGER_FIRES_ON_ORIGIN:
+			return "";
+		case TRIGGER_DISABLED:
+			return " (disabled)";
+		case TRIGGER_FIRES_ALWAYS:
+			return " (firing always)";
+		case TRIGGER_FIRES_ON_REPLICA:
+			return " (firing on replica only)";
+		default:
+			return " (unknown state)";
+	}
+}
+
+/*
+ * The triggers that enforce a foreign key, as FkTriggers() lists them: the
+ * server makes two on the referencing table (the checks on insert and
+ * update) and two on the referenced one (the ON DELETE and ON UPDATE
+ * actions), each enabled.  Built from the live constraint: a changed action
+ * or target is the definition check's to report, this one reports whether
+ * the key is enforced at all.
+ */
+static char *
+ExpectedFkTriggers(Oid conoid)
+{
+	HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	Form_pg_constraint con;
+	char	   *referencing;
+	char	   *referenced;
+	char	   *del;
+	char	   *upd;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", conoid);
+	con = (Form_pg_constraint) GETSTRUCT(tup);
+	referencing = TableRef(con->conrelid, get_rel_name(con->conrelid));
+	referenced = TableRef(con->confrelid, get_rel_name(con->confrelid));
+	del = psprintf("RI_FKey_%s_del ON %s", RiActionName(FkActionName(con->confdeltype)), referenced);
+	upd = psprintf("RI_FKey_%s_upd ON %s", RiActionName(FkActionName(con->confupdtype)), referenced);
+	ReleaseSysCache(tup);
+
+	/* in FkTriggers' order: the referencing table's, then sorted */
+	return psprintf("RI_FKey_check_ins ON %s, RI_FKey_check_upd ON %s, %s, %s",
+					referencing, referencing,
+					strcmp(del, upd) < 0 ? del : upd, strcmp(del, upd) < 0 ? upd : del);
+}
+
+/* One trigger of a foreign key, for sorting */
+typedef struct FkTrigger
+{
+	bool		referenced;		/* an action (on the referenced table), not a check */
+	char	   *text;
+} FkTrigger;
+
+/* Sort a foreign key's triggers: the referencing side's checks first, then by text */
+static int
+FkTriggerCompare(const void *a, const void *b)
+{
+	const FkTrigger *x = a;
+	const FkTrigger *y = b;
+
+	if (x->referenced != y->referenced)
+		return x->referenced ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * The triggers a foreign key constraint owns (pg_trigger.tgconstraint), as
+ * "<function> ON <table>" with how each fires when not normally: a disabled
+ * one (ALTER TABLE ... DISABLE TRIGGER ALL) no longer enforces the key.
+ */
+static char *
+FkTriggers(Oid conoid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	int			n = 0;
+	int			cap = 4;
+	FkTrigger  *trigs = palloc(sizeof(FkTrigger) * cap);
+	StringInfoData buf;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(conoid));
+	catalog = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, TriggerConstraintIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		char	   *func = get_func_name(trig->tgfoid);
+		char	   *rel = get_rel_name(trig->tgrelid);
+
+		if (n == cap)
+		{
+			cap *= 2;
+			trigs = repalloc(trigs, sizeof(FkTrigger) * cap);
+		}
+		/* the checks fire on the referencing table, the actions on the referenced one */
+		trigs[n].referenced = (func == NULL || strncmp(func, "RI_FKey_check_", 14) != 0);
+		trigs[n].text = psprintf("%s ON %s%s", func ? func : "?",
+								 TableRef(trig->tgrelid, rel ? rel : "?"),
+								 TriggerStateName(trig->tgenabled));
+		n++;
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+
+	if (n == 0)
+		return NULL;
+	qsort(trigs, n, sizeof(FkTrigger), FkTriggerCompare);
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", trigs[i].text);
+	return buf.data;
 }
 
 /* Check the constraints of a table, then report extra ones */
@@ -661,6 +1246,9 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
 		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c, references),
 			  ConstraintDef(lc->oid));
+		if (c->contype == CONSTRAINT_FOREIGN && lc->contype == CONSTRAINT_FOREIGN)
+			Check(cxt, "constraint", c->name, "triggers", ExpectedFkTriggers(lc->oid),
+				  FkTriggers(lc->oid));
 	}
 
 	for (int j = 0; j < ncons; j++)
@@ -743,10 +1331,7 @@ LoadIndexes(Oid relid, int *nindexes)
 		li->name = pstrdup(NameStr(((Form_pg_class) GETSTRUCT(reltup))->relname));
 		li->method = get_am_name(((Form_pg_class) GETSTRUCT(reltup))->relam);
 		ReleaseSysCache(reltup);
-		li->definition = TextDatumGetCString(DirectFunctionCall3(pg_get_indexdef_ext,
-																 ObjectIdGetDatum(ind->indexrelid),
-																 Int32GetDatum(0),
-																 BoolGetDatum(true)));
+		li->definition = IndexDef(ind->indexrelid, NULL, true);
 		li->columns = IndexColumnsOf(li->definition, li->method);
 	}
 	systable_endscan(scan);
@@ -820,6 +1405,520 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 	}
 }
 
+/* The persistence of a relation, in the words of CREATE [UNLOGGED|TEMPORARY] TABLE */
+static const char *
+PersistenceName(char relpersistence)
+{
+	switch (relpersistence)
+	{
+		case RELPERSISTENCE_PERMANENT:
+			return "permanent";
+		case RELPERSISTENCE_UNLOGGED:
+			return "unlogged";
+		case RELPERSISTENCE_TEMP:
+			return "temporary";
+		default:
+			return "unknown";
+	}
+}
+
+/* Row-level security of a table: "disabled", "enabled", and ", forced" (as for the owner too) */
+static const char *
+RowSecurityName(bool enabled, bool forced)
+{
+	if (forced)
+		return enabled ? "enabled, forced" : "disabled, forced";
+	return enabled ? "enabled" : "disabled";
+}
+
+/*
+ * A table's place in an inheritance tree as psql \d+ words it ("Inherits:",
+ * "Partition of:", "Child tables:", "Partitions:"), or "none".
+ */
+static char *
+InheritanceOf(Oid relid, bool ispartition, bool partitioned, bool hassubclass)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	StringInfoData parents;
+	StringInfoData children;
+	StringInfoData buf;
+
+	initStringInfo(&parents);
+	initStringInfo(&children);
+	catalog = table_open(InheritsRelationId, AccessShareLock);
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(catalog, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Oid			parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+		char	   *name = get_rel_name(parent);
+
+		appendStringInfo(&parents, "%s%s", parents.len > 0 ? ", " : "",
+						 TableRef(parent, name ? name : "?"));
+	}
+	systable_endscan(scan);
+
+	/* relhassubclass is set whenever a child is added (and cleared lazily) */
+	if (hassubclass)
+	{
+		ScanKeyInit(&key, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(relid));
+		scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Oid			child = ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid;
+			char	   *name = get_rel_name(child);
+
+			appendStringInfo(&children, "%s%s", children.len > 0 ? ", " : "",
+							 TableRef(child, name ? name : "?"));
+		}
+		systable_endscan(scan);
+	}
+	table_close(catalog, AccessShareLock);
+
+	if (parents.len == 0 && children.len == 0)
+		return pstrdup("none");
+	initStringInfo(&buf);
+	if (parents.len > 0)
+		appendStringInfo(&buf, "%s: %s", ispartition ? "Partition of" : "Inherits", parents.data);
+	if (children.len > 0)
+		appendStringInfo(&buf, "%s%s: %s", buf.len > 0 ? "; " : "",
+						 partitioned ? "Partitions" : "Child tables", children.data);
+	return buf.data;
+}
+
+/* Sort C strings */
+static int
+StringCompare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * An ACL as psql's \dp prints it, one item after another: the owner's own
+ * item first (the one the owner holds from itself), the others sorted.
+ */
+static char *
+AclText(const Acl *acl, Oid owner)
+{
+	AclItem    *items = ACL_DAT(acl);
+	int			n = ACL_NUM(acl);
+	char	  **others = palloc(sizeof(char *) * (n + 1));
+	int			nothers = 0;
+	char	   *own = NULL;
+	StringInfoData buf;
+
+	for (int i = 0; i < n; i++)
+	{
+		char	   *text = DatumGetCString(DirectFunctionCall1(aclitemout,
+															   PointerGetDatum(&items[i])));
+
+		if (own == NULL && items[i].ai_grantee == owner && items[i].ai_grantor == owner)
+			own = text;
+		else
+			others[nothers++] = text;
+	}
+	qsort(others, nothers, sizeof(char *), StringCompare);
+	initStringInfo(&buf);
+	if (own)
+		appendStringInfoString(&buf, own);
+	for (int i = 0; i < nothers; i++)
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", others[i]);
+	return buf.len > 0 ? buf.data : pstrdup("(none)");
+}
+
+/*
+ * The privileges a revision grants on its tables: the owner's own (the
+ * default) and those the scripts grant, granted by the table owner (a
+ * grant to the owner itself only repeats its own).  Nothing to PUBLIC.
+ */
+static char *
+ContractPrivileges(VerifyContext *cxt, Oid owner)
+{
+	char	   *text = AclText(acldefault(OBJECT_TABLE, owner), owner);
+
+	for (int i = 0; i < contract_ntable_grants; i++)
+	{
+		const ContractTableGrant *g = &contract_table_grants[i];
+		Oid			grantee;
+		AclItem		item;
+
+		if (!CONTRACT_IN(g, cxt->revision))
+			continue;
+		grantee = get_role_oid(g->grantee, false);
+		if (grantee == owner)
+			continue;
+		item.ai_grantee = grantee;
+		item.ai_grantor = owner;
+		ACLITEM_SET_PRIVS_GOPTIONS(item, (AclMode) g->privileges, ACL_NO_RIGHTS);
+		text = psprintf("%s, %s", text,
+						DatumGetCString(DirectFunctionCall1(aclitemout, PointerGetDatum(&item))));
+	}
+	return text;
+}
+
+/*
+ * A table's privileges as \dp prints them, followed by any column
+ * privileges ("column email: app=r/postgres"), which grant rights too.
+ */
+static char *
+TablePrivileges(HeapTuple reltup, Oid relid, Oid owner, int natts)
+{
+	bool		isnull;
+	Datum		datum = SysCacheGetAttr(RELOID, reltup, Anum_pg_class_relacl, &isnull);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, AclText(isnull ? acldefault(OBJECT_TABLE, owner)
+										 : DatumGetAclP(datum), owner));
+	for (int attnum = 1; attnum <= natts; attnum++)
+	{
+		HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		datum = SysCacheGetAttr(ATTNUM, tup, Anum_pg_attribute_attacl, &isnull);
+		if (!isnull && !((Form_pg_attribute) GETSTRUCT(tup))->attisdropped &&
+			ACL_NUM(DatumGetAclP(datum)) > 0)
+			appendStringInfo(&buf, ", column %s: %s",
+							 quote_identifier(NameStr(((Form_pg_attribute) GETSTRUCT(tup))->attname)),
+							 AclText(DatumGetAclP(datum), owner));
+		ReleaseSysCache(tup);
+	}
+	return buf.data;
+}
+
+/* A function's name as a definition shows it: qualified when not visible */
+static char *
+FunctionRef(Oid funcoid)
+{
+	char	   *name = get_func_name(funcoid);
+
+	if (name == NULL)
+		return psprintf("function %u", funcoid);
+	if (FunctionIsVisible(funcoid))
+		return pstrdup(quote_identifier(name));
+	return quote_qualified_identifier(get_namespace_name(get_func_namespace(funcoid)), name);
+}
+
+/*
+ * A trigger as psql \d lists it: pg_get_triggerdef(oid, true) after
+ * "CREATE [CONSTRAINT] TRIGGER ", with how it fires when not normally.
+ * Built here because pg_get_triggerdef opens the table for a WHEN clause.
+ */
+static char *
+TriggerDef(HeapTuple tup, TupleDesc desc)
+{
+	Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+	StringInfoData buf;
+	int			nevents = 0;
+	bool		isnull;
+	Datum		value;
+	const char *oldtable = NULL;
+	const char *newtable = NULL;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s ", quote_identifier(NameStr(trig->tgname)));
+	if (TRIGGER_FOR_BEFORE(trig->tgtype))
+		appendStringInfoString(&buf, "BEFORE");
+	else if (TRIGGER_FOR_AFTER(trig->tgtype))
+		appendStringInfoString(&buf, "AFTER");
+	else if (TRIGGER_FOR_INSTEAD(trig->tgtype))
+		appendStringInfoString(&buf, "INSTEAD OF");
+	if (TRIGGER_FOR_INSERT(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR INSERT" : " INSERT");
+	if (TRIGGER_FOR_DELETE(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR DELETE" : " DELETE");
+	if (TRIGGER_FOR_UPDATE(trig->tgtype))
+	{
+		appendStringInfoString(&buf, nevents++ ? " OR UPDATE" : " UPDATE");
+		/* tgattr is the first variable-width field: safe to read in place */
+		for (int i = 0; i < trig->tgattr.dim1; i++)
+		{
+			char	   *attname = get_attname(trig->tgrelid, trig->tgattr.values[i], true);
+
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : " OF ",
+							 attname ? quote_identifier(attname) : "?");
+		}
+	}
+	if (TRIGGER_FOR_TRUNCATE(trig->tgtype))
+		appendStringInfoString(&buf, nevents++ ? " OR TRUNCATE" : " TRUNCATE");
+	appendStringInfo(&buf, " ON %s ", TableRef(trig->tgrelid, get_rel_name(trig->tgrelid)));
+	if (OidIsValid(trig->tgconstraint))
+	{
+		if (OidIsValid(trig->tgconstrrelid))
+			appendStringInfo(&buf, "FROM %s ",
+							 TableRef(trig->tgconstrrelid, get_rel_name(trig->tgconstrrelid)));
+		appendStringInfo(&buf, "%sDEFERRABLE INITIALLY %s ", trig->tgdeferrable ? "" : "NOT ",
+						 trig->tginitdeferred ? "DEFERRED" : "IMMEDIATE");
+	}
+	value = heap_getattr(tup, Anum_pg_trigger_tgoldtable, desc, &isnull);
+	if (!isnull)
+		oldtable = NameStr(*DatumGetName(value));
+	value = heap_getattr(tup, Anum_pg_trigger_tgnewtable, desc, &isnull);
+	if (!isnull)
+		newtable = NameStr(*DatumGetName(value));
+	if (oldtable || newtable)
+	{
+		appendStringInfoString(&buf, "REFERENCING ");
+		if (oldtable)
+			appendStringInfo(&buf, "OLD TABLE AS %s ", quote_identifier(oldtable));
+		if (newtable)
+			appendStringInfo(&buf, "NEW TABLE AS %s ", quote_identifier(newtable));
+	}
+	appendStringInfoString(&buf, TRIGGER_FOR_ROW(trig->tgtype) ? "FOR EACH ROW " : "FOR EACH STATEMENT ");
+	value = heap_getattr(tup, Anum_pg_trigger_tgqual, desc, &isnull);
+	if (!isnull)
+	{
+		static const char *const oldnew[] = {"old", "new"};
+
+		appendStringInfo(&buf, "WHEN (%s) ",
+						 DeparseExpr((Node *) stringToNode(TextDatumGetCString(value)),
+									 trig->tgrelid, oldnew, 2, true));
+	}
+	appendStringInfo(&buf, "EXECUTE FUNCTION %s(", FunctionRef(trig->tgfoid));
+	if (trig->tgnargs > 0)
+	{
+		bytea	   *args;
+		const char *p;
+
+		value = heap_getattr(tup, Anum_pg_trigger_tgargs, desc, &isnull);
+		args = isnull ? NULL : DatumGetByteaPP(value);
+		p = args ? VARDATA_ANY(args) : NULL;
+		for (int i = 0; p != NULL && i < trig->tgnargs; i++)
+		{
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(p));
+			p += strlen(p) + 1;
+		}
+	}
+	appendStringInfo(&buf, ")%s", TriggerStateName(trig->tgenabled));
+	return buf.data;
+}
+
+/*
+ * Whether a trigger is one the server made to implement a constraint: a
+ * foreign key's RI triggers, a deferrable unique or exclusion constraint's
+ * recheck.  (A user's CREATE CONSTRAINT TRIGGER is not internal.)
+ */
+static bool
+IsConstraintTrigger(Form_pg_trigger trig)
+{
+	HeapTuple	tup;
+	bool		implements = false;
+
+	if (!trig->tgisinternal || !OidIsValid(trig->tgconstraint))
+		return false;
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(trig->tgconstraint));
+	if (HeapTupleIsValid(tup))
+	{
+		char		contype = ((Form_pg_constraint) GETSTRUCT(tup))->contype;
+
+		implements = (contype == CONSTRAINT_FOREIGN || contype == CONSTRAINT_PRIMARY ||
+					  contype == CONSTRAINT_UNIQUE || contype == CONSTRAINT_EXCLUSION);
+		ReleaseSysCache(tup);
+	}
+	return implements;
+}
+
+/*
+ * Report a table's triggers, enabled or not, but those that implement a
+ * constraint: a contract foreign key's are checked with it, the others
+ * belong to a constraint reported on its own (or to another table's
+ * foreign key that references this one, which is that table's business).
+ */
+static void
+VerifyTriggers(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, TriggerRelidNameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (IsConstraintTrigger(trig))
+			continue;
+		Extra(cxt, "trigger", NameStr(trig->tgname), TriggerDef(tup, RelationGetDescr(catalog)));
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
+/*
+ * Report a table's rules, as "ON DELETE TO cards DO INSTEAD NOTHING": the
+ * actions are named by their command only, since deparsing them would lock
+ * the tables they name.
+ */
+static void
+VerifyRules(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_rewrite_ev_class, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(RewriteRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, RewriteRelRulenameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_rewrite rule = (Form_pg_rewrite) GETSTRUCT(tup);
+		static const char *const oldnew[] = {"old", "new"};
+		StringInfoData buf;
+		bool		isnull;
+		Datum		value;
+		List	   *actions = NIL;
+		const char *event;
+
+		switch (rule->ev_type)
+		{
+			case '1':
+				event = "SELECT";
+				break;
+			case '2':
+				event = "UPDATE";
+				break;
+			case '3':
+				event = "INSERT";
+				break;
+			case '4':
+				event = "DELETE";
+				break;
+			default:
+				event = "?";
+		}
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "ON %s TO %s", event, TableRef(relid, get_rel_name(relid)));
+		value = heap_getattr(tup, Anum_pg_rewrite_ev_qual, RelationGetDescr(catalog), &isnull);
+		if (!isnull)
+		{
+			char	   *qual = TextDatumGetCString(value);
+
+			if (strcmp(qual, "<>") != 0)
+				appendStringInfo(&buf, " WHERE %s",
+								 DeparseExpr((Node *) stringToNode(qual), relid, oldnew, 2, true));
+		}
+		appendStringInfo(&buf, " DO%s", rule->is_instead ? " INSTEAD" : "");
+		value = heap_getattr(tup, Anum_pg_rewrite_ev_action, RelationGetDescr(catalog), &isnull);
+		if (!isnull)
+			actions = (List *) stringToNode(TextDatumGetCString(value));
+		if (actions == NIL ||
+			(list_length(actions) == 1 && linitial_node(Query, actions)->commandType == CMD_NOTHING))
+			appendStringInfoString(&buf, " NOTHING");
+		else
+		{
+			ListCell   *lc;
+
+			appendStringInfoString(&buf, list_length(actions) > 1 ? " (" : " ");
+			foreach(lc, actions)
+			{
+				Query	   *q = lfirst_node(Query, lc);
+				const char *cmd = q->commandType == CMD_SELECT ? "SELECT" :
+				q->commandType == CMD_INSERT ? "INSERT" :
+				q->commandType == CMD_UPDATE ? "UPDATE" :
+				q->commandType == CMD_DELETE ? "DELETE" : "NOTIFY";
+
+				appendStringInfo(&buf, "%s%s ...", foreach_current_index(lc) > 0 ? "; " : "", cmd);
+			}
+			if (list_length(actions) > 1)
+				appendStringInfoChar(&buf, ')');
+		}
+		if (rule->ev_enabled == RULE_DISABLED)
+			appendStringInfoString(&buf, " (disabled)");
+		Extra(cxt, "rule", NameStr(rule->rulename), buf.data);
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
+/* Report a table's row-level security policies, as psql \d lists them */
+static void
+VerifyPolicies(VerifyContext *cxt, Oid relid)
+{
+	Relation	catalog;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_policy_polrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	catalog = table_open(PolicyRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, PolicyPolrelidPolnameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_policy pol = (Form_pg_policy) GETSTRUCT(tup);
+		TupleDesc	desc = RelationGetDescr(catalog);
+		StringInfoData buf;
+		bool		isnull;
+		Datum		value;
+
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "POLICY \"%s\"", NameStr(pol->polname));
+		if (!pol->polpermissive)
+			appendStringInfoString(&buf, " AS RESTRICTIVE");
+		switch (pol->polcmd)
+		{
+			case 'r':
+				appendStringInfoString(&buf, " FOR SELECT");
+				break;
+			case 'a':
+				appendStringInfoString(&buf, " FOR INSERT");
+				break;
+			case 'w':
+				appendStringInfoString(&buf, " FOR UPDATE");
+				break;
+			case 'd':
+				appendStringInfoString(&buf, " FOR DELETE");
+				break;
+		}
+		value = heap_getattr(tup, Anum_pg_policy_polroles, desc, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(value);
+			Oid		   *roles = (Oid *) ARR_DATA_PTR(arr);
+			int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+
+			if (!(n == 1 && roles[0] == ACL_ID_PUBLIC))
+			{
+				char	  **names = palloc(sizeof(char *) * (n + 1));
+
+				for (int i = 0; i < n; i++)
+					names[i] = roles[i] == ACL_ID_PUBLIC ? "public" : GetUserNameFromId(roles[i], true);
+				for (int i = 0; i < n; i++)
+					if (names[i] == NULL)
+						names[i] = psprintf("%u", roles[i]);
+				qsort(names, n, sizeof(char *), StringCompare);
+				appendStringInfoString(&buf, " TO ");
+				for (int i = 0; i < n; i++)
+					appendStringInfo(&buf, "%s%s", i > 0 ? "," : "", names[i]);
+			}
+		}
+		value = heap_getattr(tup, Anum_pg_policy_polqual, desc, &isnull);
+		if (!isnull)
+			appendStringInfo(&buf, " USING (%s)",
+							 DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(value)), relid, false));
+		value = heap_getattr(tup, Anum_pg_policy_polwithcheck, desc, &isnull);
+		if (!isnull)
+			appendStringInfo(&buf, " WITH CHECK (%s)",
+							 DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(value)), relid, false));
+		Extra(cxt, "policy", NameStr(pol->polname), buf.data);
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+}
+
 /* Check one table and everything on it */
 static void
 VerifyTable(VerifyContext *cxt, const char *table)
@@ -831,6 +1930,13 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	const char *dumped = "not registered";
 	LiveConstraint *cons;
 	int			ncons;
+	const char *persistence;
+	const char *method;
+	const char *inheritance;
+	const char *rowsecurity;
+	const char *privileges;
+	Oid			owner;
+	bool		hasrules;
 
 	tup = SearchSysCache2(RELNAMENSP, CStringGetDatum(table),
 						  ObjectIdGetDatum(cxt->ext->namespace));
@@ -843,6 +1949,14 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	relid = rel->oid;
 	natts = rel->relnatts;
 	Check(cxt, "table", table, "exists", "table", RelkindName(rel->relkind));
+	persistence = PersistenceName(rel->relpersistence);
+	method = OidIsValid(rel->relam) ? get_am_name(rel->relam) : NULL;
+	inheritance = InheritanceOf(relid, rel->relispartition,
+								rel->relkind == RELKIND_PARTITIONED_TABLE, rel->relhassubclass);
+	hasrules = rel->relhasrules;
+	rowsecurity = RowSecurityName(rel->relrowsecurity, rel->relforcerowsecurity);
+	owner = rel->relowner;
+	privileges = TablePrivileges(tup, relid, owner, natts);
 	ReleaseSysCache(tup);
 
 	Check(cxt, "table", table, "extension member", EXTENSION_NAME,
@@ -860,10 +1974,191 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	}
 	Check(cxt, "table", table, "dumped by pg_dump", "registered", dumped);
 
+	/* What the data does: survives a crash, reaches standbys, is what it seems */
+	Check(cxt, "table", table, "persistence", "permanent", persistence);
+	Check(cxt, "table", table, "access method", "heap", method);
+	Check(cxt, "table", table, "inheritance", "none", inheritance);
+	Check(cxt, "table", table, "row security", "disabled", rowsecurity);
+	Check(cxt, "table", table, "privileges", ContractPrivileges(cxt, owner), privileges);
+
 	cons = LoadConstraints(relid, &ncons);
 	VerifyColumns(cxt, table, relid, natts, cons, ncons);
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
+	VerifyTriggers(cxt, relid);
+	/* relhasrules is set whenever a rule is added (and cleared when the last goes) */
+	if (hasrules)
+		VerifyRules(cxt, relid);
+	VerifyPolicies(cxt, relid);
+}
+
+/* The kind of a routine, as psql's \df "Type" column names it */
+static const char *
+ProkindName(char prokind)
+{
+	switch (prokind)
+	{
+		case PROKIND_FUNCTION:
+			return "function";
+		case PROKIND_PROCEDURE:
+			return "procedure";
+		case PROKIND_AGGREGATE:
+			return "aggregate";
+		case PROKIND_WINDOW:
+			return "window function";
+		default:
+			return "routine";
+	}
+}
+
+/* A routine's implementation: "LANGUAGE c AS 'file', 'symbol'" for C, else its language */
+static char *
+FunctionImplementation(HeapTuple tup)
+{
+	Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+	char	   *language = get_language_name(proc->prolang, true);
+	bool		srcnull;
+	bool		binnull;
+	Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &srcnull);
+	Datum		bin = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_probin, &binnull);
+
+	if (language == NULL)
+		language = psprintf("%u", proc->prolang);
+	if (proc->prolang != ClanguageId || srcnull || binnull)
+		return psprintf("LANGUAGE %s", language);
+	return psprintf("LANGUAGE %s AS %s, %s", language,
+					quote_literal_cstr(TextDatumGetCString(bin)),
+					quote_literal_cstr(TextDatumGetCString(src)));
+}
+
+/* The settings a revision gives each function, "; "-separated as FunctionSettings() lists them */
+static char *
+ContractFunctionSettings(VerifyContext *cxt)
+{
+	const char *schema = quote_identifier(get_namespace_name(cxt->ext->namespace));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < contract_nfunction_settings; i++)
+	{
+		const ContractFunctionSetting *f = &contract_function_settings[i];
+		const char *p = f->setting;
+		const char *at;
+
+		if (!CONTRACT_IN(f, cxt->revision))
+			continue;
+		if (buf.len > 0)
+			appendStringInfoString(&buf, "; ");
+		while ((at = strstr(p, "@extschema@")) != NULL)
+		{
+			appendBinaryStringInfo(&buf, p, at - p);
+			appendStringInfoString(&buf, schema);
+			p = at + strlen("@extschema@");
+		}
+		appendStringInfoString(&buf, p);
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* A routine's SET clauses, pg_proc.proconfig "; "-separated, or NULL */
+static char *
+FunctionSettings(HeapTuple tup)
+{
+	bool		isnull;
+	Datum		config = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proconfig, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData buf;
+
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? "; " : "", TextDatumGetCString(elems[i]));
+	return buf.data;
+}
+
+/*
+ * Check one function of the extension: found by name in the extension's
+ * schema (the member, if several overloads are), then what it is and does.
+ */
+static void
+VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
+{
+	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(c->name));
+	HeapTuple	found = NULL;
+	const char *member = NULL;
+	Form_pg_proc proc;
+	Oid			funcoid;
+
+	for (int i = 0; i < list->n_members; i++)
+	{
+		HeapTuple	tup = &list->members[i]->tuple;
+		Form_pg_proc p = (Form_pg_proc) GETSTRUCT(tup);
+
+		if (p->pronamespace != cxt->ext->namespace)
+			continue;
+		if (found == NULL || member == NULL)
+		{
+			found = tup;
+			member = MemberOf(cxt, ProcedureRelationId, p->oid);
+		}
+	}
+	if (found == NULL)
+	{
+		ReleaseSysCacheList(list);
+		Check(cxt, "function", c->name, "exists", "function", NULL);
+		return;
+	}
+	proc = (Form_pg_proc) GETSTRUCT(found);
+	funcoid = proc->oid;
+	Check(cxt, "function", c->name, "exists", "function", ProkindName(proc->prokind));
+	Check(cxt, "function", c->name, "extension member", EXTENSION_NAME, member);
+	Check(cxt, "function", c->name, "signature",
+		  psprintf("(%s) RETURNS %s", c->arguments, c->result),
+		  psprintf("(%s) RETURNS %s",
+				   TextDatumGetCString(DirectFunctionCall1(pg_get_function_arguments,
+														   ObjectIdGetDatum(funcoid))),
+				   proc->prokind == PROKIND_PROCEDURE ? "(procedure)" :
+				   TextDatumGetCString(DirectFunctionCall1(pg_get_function_result,
+														   ObjectIdGetDatum(funcoid)))));
+	Check(cxt, "function", c->name, "implementation", c->implementation,
+		  FunctionImplementation(found));
+	Check(cxt, "function", c->name, "security", "SECURITY INVOKER",
+		  proc->prosecdef ? "SECURITY DEFINER" : "SECURITY INVOKER");
+	Check(cxt, "function", c->name, "settings", ContractFunctionSettings(cxt),
+		  FunctionSettings(found));
+	ReleaseSysCacheList(list);
+}
+
+/*
+ * Check one event trigger of the extension: it exists, belongs to the
+ * extension, and fires (a disabled DROP guard no longer guards).
+ */
+static void
+VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
+{
+	HeapTuple	tup = SearchSysCache1(EVENTTRIGGERNAME, CStringGetDatum(c->name));
+	Form_pg_event_trigger evt;
+
+	if (!HeapTupleIsValid(tup))
+	{
+		Check(cxt, "event trigger", c->name, "exists", "event trigger", NULL);
+		return;
+	}
+	evt = (Form_pg_event_trigger) GETSTRUCT(tup);
+	Check(cxt, "event trigger", c->name, "exists", "event trigger", "event trigger");
+	Check(cxt, "event trigger", c->name, "extension member", EXTENSION_NAME,
+		  MemberOf(cxt, EventTriggerRelationId, evt->oid));
+	Check(cxt, "event trigger", c->name, "enabled", "enabled",
+		  evt->evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
+		  evt->evtenabled == TRIGGER_DISABLED ? "disabled" :
+		  evt->evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only");
+	ReleaseSysCache(tup);
 }
 
 /* Whether a contract revision has a table, enum type or function of this name */
@@ -880,6 +2175,13 @@ ContractHas(int revision, Oid classid, const char *name)
 	{
 		for (int i = 0; i < contract_nfunctions; i++)
 			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
+				return true;
+	}
+	else if (classid == EventTriggerRelationId)
+	{
+		for (int i = 0; i < contract_nevent_triggers; i++)
+			if (contract_event_triggers[i].since <= revision &&
+				strcmp(contract_event_triggers[i].name, name) == 0)
 				return true;
 	}
 	else if (classid == TypeRelationId)
@@ -911,6 +2213,21 @@ ImplicitMemberType(VerifyContext *cxt, Oid typid)
 	relid = get_typ_typrelid(typid);
 	return OidIsValid(relid) && get_rel_type_id(relid) == typid &&
 		getExtensionOfObject(RelationRelationId, relid) == cxt->ext->oid;
+}
+
+/* An event trigger's name, or NULL */
+static const char *
+EventTriggerName(Oid oid)
+{
+	HeapTuple	tup = SearchSysCache1(EVENTTRIGGEROID, ObjectIdGetDatum(oid));
+	char	   *name = NULL;
+
+	if (HeapTupleIsValid(tup))
+	{
+		name = pstrdup(NameStr(((Form_pg_event_trigger) GETSTRUCT(tup))->evtname));
+		ReleaseSysCache(tup);
+	}
+	return name;
 }
 
 /* Report the extension's members that the contract does not have */
@@ -947,6 +2264,8 @@ VerifyMembers(VerifyContext *cxt)
 		else if (dep->classid == TypeRelationId &&
 				 get_typ_typrelid(dep->objid) == InvalidOid)
 			name = format_type_be(dep->objid);
+		else if (dep->classid == EventTriggerRelationId)
+			name = EventTriggerName(dep->objid);
 		if (name != NULL && ContractHas(cxt->revision, dep->classid, name))
 			continue;
 		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(&member, false));
@@ -967,6 +2286,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	VerifyContext cxt = {ext, revision, emit, arg};
 	const char *previous = NULL;
 
+
 	VerifyEncoding(&cxt);
 
 	/* Enum types, in the order the contract first names them */
@@ -983,6 +2303,17 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	{
 		if (contract_tables[i].since <= revision)
 			VerifyTable(&cxt, contract_tables[i].name);
+	}
+
+	for (int i = 0; i < contract_nfunctions; i++)
+	{
+		if (contract_functions[i].since <= revision)
+			VerifyFunction(&cxt, &contract_functions[i]);
+	}
+	for (int i = 0; i < contract_nevent_triggers; i++)
+	{
+		if (contract_event_triggers[i].since <= revision)
+			VerifyEventTrigger(&cxt, &contract_event_triggers[i]);
 	}
 
 	VerifyMembers(&cxt);

@@ -70,7 +70,7 @@ faults() {
 
 # ---------------------------------------------------------------------------
 # The checks verify() makes, written as pgTAP assertions, generated from the
-# catalog of the fresh 1.2 install (one expression per line).
+# catalog of the fresh install (one expression per line).
 # ---------------------------------------------------------------------------
 "${PSQL[@]}" -At >"$WORK/assertions" <<'SQL'
 WITH ext AS (
@@ -96,7 +96,7 @@ WITH ext AS (
     FROM tabs t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef ad ON ad.adrelid = t.oid AND ad.adnum = a.attnum
 ), cons AS (
-    SELECT t.name AS tab, n.conname::text AS name, n.contype,
+    SELECT t.name AS tab, n.oid, n.conname::text AS name, n.contype,
            ARRAY(SELECT attname::text FROM unnest(n.conkey) WITH ORDINALITY k(attnum, o)
                  JOIN pg_attribute a ON a.attrelid = n.conrelid AND a.attnum = k.attnum ORDER BY o) AS cols,
            n.confrelid::regclass::text AS reftab,
@@ -210,6 +210,67 @@ SELECT line FROM (
     SELECT 5, t.name, 9, format('indexes_are(%L::name, %L::name, %L::name[], %L::text)', ext.s, t.name,
                                 ARRAY(SELECT x.indexrelid::regclass::text FROM pg_index x WHERE x.indrelid = t.oid ORDER BY 1), 'no extra indexes on ' || t.name)
     FROM tabs t, ext
+    UNION ALL
+    -- what each table does: permanent, heap, no inheritance, no row security, the
+    -- privileges as granted (table and columns), no user trigger, rule or policy
+    SELECT 2, t.name, 5 + k, CASE k
+        WHEN 1 THEN format($f$is((SELECT relpersistence::text FROM pg_class WHERE oid = %L::regclass), 'p', %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' is permanent')
+        WHEN 2 THEN format($f$is((SELECT a.amname::text FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = %L::regclass), 'heap', %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' is heap')
+        WHEN 3 THEN format($f$is((SELECT count(*) FROM pg_inherits WHERE inhrelid = %1$L::regclass OR inhparent = %1$L::regclass), 0::bigint, %2$L)$f$,
+                           ext.s || '.' || t.name, t.name || ' has no inheritance')
+        WHEN 4 THEN format($f$ok(NOT (SELECT relrowsecurity OR relforcerowsecurity FROM pg_class WHERE oid = %L::regclass), %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' has no row security')
+        WHEN 5 THEN format($f$is((SELECT coalesce(relacl::text, '') FROM pg_class WHERE oid = %L::regclass), %L, %L)$f$,
+                           ext.s || '.' || t.name, (SELECT coalesce(relacl::text, '') FROM pg_class WHERE oid = t.oid), t.name || ' privileges')
+        WHEN 6 THEN format($f$is((SELECT count(*) FROM pg_attribute WHERE attrelid = %L::regclass AND attacl IS NOT NULL), 0::bigint, %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' has no column privileges')
+        WHEN 7 THEN format($f$is(ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid = %L::regclass AND NOT tgisinternal), '{}'::text[], %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' has no user triggers')
+        WHEN 8 THEN format($f$is((SELECT count(*) FROM pg_rewrite WHERE ev_class = %L::regclass), 0::bigint, %L)$f$,
+                           ext.s || '.' || t.name, t.name || ' has no rules')
+        ELSE format($f$is((SELECT count(*) FROM pg_policy WHERE polrelid = %L::regclass), 0::bigint, %L)$f$,
+                    ext.s || '.' || t.name, t.name || ' has no policies')
+        END
+    FROM tabs t, ext, generate_series(1, 9) k
+    UNION ALL
+    -- each foreign key's triggers: present, on the right tables, enabled
+    SELECT 4, n.tab, 5, format($f$is(ARRAY(SELECT tgfoid::regproc::text || ' ' || tgrelid::regclass::text || ' ' || tgenabled::text FROM pg_trigger WHERE tgconstraint = (SELECT oid FROM pg_constraint WHERE conrelid = %L::regclass AND conname = %L) ORDER BY 1), %L::text[], %L)$f$,
+                            ext.s || '.' || n.tab, n.name,
+                            ARRAY(SELECT tg.tgfoid::regproc::text || ' ' || tg.tgrelid::regclass::text || ' ' || tg.tgenabled::text FROM pg_trigger tg
+                                  WHERE tg.tgconstraint = n.oid ORDER BY 1),
+                            n.name || ' triggers')
+    FROM cons n, ext WHERE n.contype = 'f'
+    UNION ALL
+    -- each function: exists, member, signature, implementation, not SECURITY DEFINER, settings
+    SELECT 7, f.name, k, CASE k
+        WHEN 1 THEN format('has_function(%L::name, %L::name, %L::text)', ext.s, f.name, 'function ' || f.name)
+        WHEN 2 THEN format('is(' || m.f || ', %L, %L)', 'pg_proc', f.oid, 'oid',
+                           'flashcard_schema', f.name || ' is a member')
+        WHEN 3 THEN format($f$is((SELECT pg_get_function_arguments(oid) || ' ' || pg_get_function_result(oid) FROM pg_proc WHERE oid = %L::oid), %L, %L)$f$,
+                           f.oid, pg_get_function_arguments(f.oid) || ' ' || pg_get_function_result(f.oid), f.name || ' signature')
+        WHEN 4 THEN format($f$is((SELECT l.lanname::text || ' ' || p.probin || ' ' || p.prosrc FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.oid = %L::oid), %L, %L)$f$,
+                           f.oid, f.impl, f.name || ' implementation')
+        WHEN 5 THEN format('isnt_definer(%L::name, %L::name, %L::text)', ext.s, f.name, f.name || ' is SECURITY INVOKER')
+        ELSE format($f$is((SELECT proconfig::text FROM pg_proc WHERE oid = %L::oid), %L, %L)$f$,
+                    f.oid, f.config, f.name || ' settings')
+        END
+    FROM (SELECT p.oid, p.proname::text AS name, p.proconfig::text AS config,
+                 l.lanname::text || ' ' || p.probin || ' ' || p.prosrc AS impl
+          FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang JOIN members m
+            ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid) f,
+         ext, member_sql m, generate_series(1, 6) k
+    UNION ALL
+    -- each event trigger: exists, member, enabled
+    SELECT 8, e.evtname::text, k, CASE k
+        WHEN 1 THEN format($f$ok(EXISTS (SELECT FROM pg_event_trigger WHERE evtname = %L), %L)$f$, e.evtname, 'event trigger ' || e.evtname)
+        WHEN 2 THEN format('is(' || m.f || ', %L, %L)', 'pg_event_trigger', e.oid, 'oid',
+                           'flashcard_schema', e.evtname || ' is a member')
+        ELSE format($f$is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = %L), 'O', %L)$f$, e.evtname, e.evtname || ' is enabled')
+        END
+    FROM pg_event_trigger e JOIN members mb ON mb.classid = 'pg_event_trigger'::regclass AND mb.objid = e.oid,
+         member_sql m, generate_series(1, 3) k
     UNION ALL
     -- the extension's members but for its functions: no extra table or type
     SELECT 6, '', 1, format($f$is(ARRAY(SELECT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'flashcard_schema' AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND d.classid <> 'pg_proc'::regclass ORDER BY 1), %L::text[], %L)$f$,

@@ -2,10 +2,14 @@
 # Every test: install dependencies, build and install the extension, then in
 # one throwaway PostgreSQL server run the pg_regress suite (sql/, expected/),
 # the pgTAP suite (test/pgtap/*.sql, with pg_prove) and the scripted tests
-# (test/t/*.t, with prove).  Exits non-zero if anything fails.
+# (test/t/*.t, with prove); then the multi-server tests (test/t/cluster/*.t:
+# PostgreSQL::Test::Cluster, a primary and a hot standby of their own, run as
+# the postgres user because initdb refuses root).  Exits non-zero if anything
+# fails.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
+status=0
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
     echo "== pg_regress (make installcheck)"
@@ -20,4 +24,22 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     echo "== scripted tests (prove test/t/*.t)"
     prove test/t/*.t || status=1
     exit $status
-'
+' || status=1
+
+echo "== multi-server tests (prove test/t/cluster/*.t)"
+# PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
+# tests run as postgres, from a directory of their own it can write.
+PGXS_DIR=$(dirname "$($PG_CONFIG --pgxs)")/..
+CLUSTER_TMP=$(mktemp -d)
+cp "$TOP"/test/t/cluster/*.t "$CLUSTER_TMP"/
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres "$CLUSTER_TMP"
+    AS_TESTER=(runuser -u postgres --)
+else
+    AS_TESTER=()
+fi
+(cd "$CLUSTER_TMP" && "${AS_TESTER[@]}" env PATH="$PATH" \
+    PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
+    TESTDIR="$CLUSTER_TMP" prove ./*.t) || status=1
+rm -rf "$CLUSTER_TMP"
+exit $status

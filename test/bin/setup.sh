@@ -13,11 +13,13 @@ export PG_MAJOR TOP
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
 # Debian packages: the server and its headers, the build tools, pgTAP and
-# pg_prove, SQLAlchemy/Alembic for the model comparison test, and asyncpg (with
+# pg_prove, IPC::Run for PostgreSQL's TAP modules (the multi-server tests),
+# SQLAlchemy/Alembic for the model comparison test, and asyncpg (with
 # greenlet, which SQLAlchemy's asyncio layer needs) for the app's data layer test.
 PACKAGES=(
     "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-common
     build-essential "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl
+    libipc-run-perl
     python3 python3-sqlalchemy python3-alembic python3-psycopg2 python3-asyncpg python3-greenlet
 )
 missing=()

@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(138);
+SELECT plan(140);
 
 CREATE EXTENSION flashcard_schema;
 -- The latest version, from the control file (through the server), never a copy.
@@ -90,8 +90,14 @@ SELECT set_eq(
       UNION ALL
       SELECT 'index', i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
        WHERE i.relnamespace = 'public'::regnamespace
-         AND NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)$$,
-    'fresh install: verify() checks every enum, table, column, constraint and index');
+         AND NOT EXISTS (SELECT FROM pg_constraint n WHERE n.conindid = x.indexrelid)
+      UNION ALL
+      SELECT 'function', p.proname::text FROM pg_proc p
+       WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'flashcard\_schema\_%'
+      UNION ALL
+      SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e
+       WHERE e.evtname LIKE 'flashcard\_schema\_%'$$,
+    'fresh install: verify() checks every enum, table, column, constraint, index and function');
 
 -- ... with these checks for each kind of object.  (The rows for what the
 -- contract does not have, check 'extra', appear only on a drifted schema.)
@@ -100,14 +106,19 @@ SELECT set_eq(
     $$VALUES ('database', 'encoding'),
              ('type', 'exists'), ('type', 'labels'), ('type', 'extension member'),
              ('table', 'exists'), ('table', 'extension member'), ('table', 'dumped by pg_dump'),
+             ('table', 'persistence'), ('table', 'access method'), ('table', 'inheritance'),
+             ('table', 'row security'), ('table', 'privileges'),
              ('column', 'exists'), ('column', 'position'), ('column', 'type'),
              ('column', 'collation'), ('column', 'nullable'), ('column', 'default'),
              ('column', 'comment'),
              ('constraint', 'exists'), ('constraint', 'columns'),
              ('constraint', 'references'), ('constraint', 'on delete'),
-             ('constraint', 'definition'),
+             ('constraint', 'definition'), ('constraint', 'triggers'),
              ('index', 'exists'), ('index', 'unique'), ('index', 'method'),
-             ('index', 'columns'), ('index', 'definition')$$,
+             ('index', 'columns'), ('index', 'definition'),
+             ('function', 'exists'), ('function', 'extension member'), ('function', 'signature'),
+             ('function', 'implementation'), ('function', 'security'), ('function', 'settings'),
+             ('event trigger', 'exists'), ('event trigger', 'extension member'), ('event trigger', 'enabled')$$,
     'fresh install: verify() runs the expected kinds of check');
 
 -- verify() with no argument and with NULL check the installed version.
@@ -748,12 +759,25 @@ SELECT results_eq('SELECT * FROM flashcard_schema_verify()',
 SELECT lives_ok('SELECT flashcard_schema_assert()', 'at 1.0: assert() is quiet');
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
-      FROM flashcard_schema_verify('1.3') WHERE NOT ok$$,
+      FROM flashcard_schema_verify('1.3') WHERE NOT ok AND check_name <> 'privileges'$$,
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2, C1, C2', 'A1, A2, B1, B2'),
              ('column', 'users.last_login_at', 'exists', 'column', NULL::text),
              ('column', 'users.last_login_ip', 'exists', 'column', NULL::text),
-             ('column', 'reviews.quality', 'type', 'integer', 'reviewrating')$$,
-    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts');
+             ('column', 'reviews.quality', 'type', 'integer', 'reviewrating'),
+             ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_drop_guard', 'exists', 'function', NULL::text),
+             ('event trigger', 'flashcard_schema_drop_guard', 'exists', 'event trigger', NULL::text)$$,
+    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard)');
+SELECT results_eq(
+    $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.3')
+      WHERE NOT ok AND check_name = 'privileges' ORDER BY 1$$,
+    format($$SELECT t, '%1$s=arwdDxt/%1$s, pg_database_owner=arwd/%1$s', '%1$s=arwdDxt/%1$s'
+             FROM unnest(ARRAY['card_statistics', 'cards', 'decks', 'refresh_tokens', 'reviews',
+                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user),
+    'at 1.0: verify(''1.3'') reports the grant to pg_database_owner missing on every table');
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.2') WHERE NOT ok$$,
@@ -777,12 +801,25 @@ ROLLBACK TO SAVEPOINT old;
 -- and a 1.3 database checked against 1.0 shows what 1.0 does not have
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
-      FROM flashcard_schema_verify('1.0') WHERE NOT ok$$,
+      FROM flashcard_schema_verify('1.0') WHERE NOT ok AND check_name <> 'privileges'$$,
     $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
              ('column', 'users.last_login_at', 'extra', NULL::text, 'timestamp with time zone'),
              ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)'),
-             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer')$$,
+             ('column', 'reviews.quality', 'type', 'reviewrating', 'integer'),
+             ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_drop_guard()'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard')$$,
     'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
+SELECT results_eq(
+    $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.0')
+      WHERE NOT ok AND check_name = 'privileges' ORDER BY 1$$,
+    format($$SELECT t, '%1$s=arwdDxt/%1$s', '%1$s=arwdDxt/%1$s, pg_database_owner=arwd/%1$s'
+             FROM unnest(ARRAY['card_statistics', 'cards', 'decks', 'refresh_tokens', 'reviews',
+                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user),
+    'at 1.3: verify(''1.0'') reports the grant to pg_database_owner as a difference on every table');
 
 ------------------------------------------------------------------------------
 -- Bad input: SQLSTATE 22023, the exact message, and the known versions in the hint.
