@@ -961,11 +961,6 @@ LoadConstraints(Oid relid, int *nconstraints)
 		bool		isnull;
 		Datum		keys;
 
-#if PG_VERSION_NUM >= 180000
-		/* NOT NULL is a constraint from PostgreSQL 18: checked with the column */
-		if (con->contype == CONSTRAINT_NOTNULL)
-			continue;
-#endif
 		if (n == cap)
 		{
 			cap *= 2;

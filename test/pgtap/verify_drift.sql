@@ -771,12 +771,16 @@ SELECT results_eq(
              ('function', 'flashcard_schema_drop_guard', 'exists', 'function', NULL::text),
              ('event trigger', 'flashcard_schema_drop_guard', 'exists', 'event trigger', NULL::text)$$,
     'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard)');
+-- A table owner's privileges as \dp prints them: arwdDxt, and from PostgreSQL
+-- 17 on arwdDxtm (MAINTAIN).
+SELECT pg_catalog.regexp_replace(pg_catalog.acldefault('r', current_user::regrole)::text,
+                                 '^\{[^=]*=([a-zA-Z]*)/.*$', '\1') AS all_privs \gset
 SELECT results_eq(
     $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.3')
       WHERE NOT ok AND check_name = 'privileges' ORDER BY 1$$,
-    format($$SELECT t, '%1$s=arwdDxt/%1$s, pg_database_owner=arwd/%1$s', '%1$s=arwdDxt/%1$s'
+    format($$SELECT t, '%1$s=%2$s/%1$s, pg_database_owner=arwd/%1$s', '%1$s=%2$s/%1$s'
              FROM unnest(ARRAY['card_statistics', 'cards', 'decks', 'refresh_tokens', 'reviews',
-                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user),
+                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user, :'all_privs'),
     'at 1.0: verify(''1.3'') reports the grant to pg_database_owner missing on every table');
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
@@ -816,9 +820,9 @@ SELECT results_eq(
 SELECT results_eq(
     $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.0')
       WHERE NOT ok AND check_name = 'privileges' ORDER BY 1$$,
-    format($$SELECT t, '%1$s=arwdDxt/%1$s', '%1$s=arwdDxt/%1$s, pg_database_owner=arwd/%1$s'
+    format($$SELECT t, '%1$s=%2$s/%1$s', '%1$s=%2$s/%1$s, pg_database_owner=arwd/%1$s'
              FROM unnest(ARRAY['card_statistics', 'cards', 'decks', 'refresh_tokens', 'reviews',
-                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user),
+                               'user_deck_progress', 'user_settings', 'users']) t ORDER BY 1$$, current_user, :'all_privs'),
     'at 1.3: verify(''1.0'') reports the grant to pg_database_owner as a difference on every table');
 
 ------------------------------------------------------------------------------
