@@ -129,6 +129,8 @@ typedef struct VerifyContext
 	int			revision;
 	CheckEmitter emit;
 	void	   *arg;
+	ObjectAddress *members;		/* the extension's members, read once */
+	int			nmembers;
 } VerifyContext;
 
 /* Emit one check whose outcome is whether expected equals actual */
@@ -172,11 +174,68 @@ ContractTableRef(VerifyContext *cxt, const char *name)
 	return TableRef(get_relname_relid(name, cxt->ext->namespace), name);
 }
 
+/*
+ * Read the extension's members with one scan of pg_depend, so that asking
+ * whether an object is one costs no catalog scan of its own.
+ */
+static void
+LoadMembers(VerifyContext *cxt)
+{
+	Relation	depend;
+	SysScanDesc scan;
+	ScanKeyData key[2];
+	HeapTuple	tup;
+	int			cap = 64;
+
+	cxt->members = palloc(sizeof(ObjectAddress) * cap);
+	cxt->nmembers = 0;
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(cxt->ext->oid));
+	depend = table_open(DependRelationId, AccessShareLock);
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->deptype != DEPENDENCY_EXTENSION)
+			continue;
+		if (cxt->nmembers == cap)
+		{
+			cap *= 2;
+			cxt->members = repalloc(cxt->members, sizeof(ObjectAddress) * cap);
+		}
+		cxt->members[cxt->nmembers].classId = dep->classid;
+		cxt->members[cxt->nmembers].objectId = dep->objid;
+		cxt->members[cxt->nmembers].objectSubId = dep->objsubid;
+		cxt->nmembers++;
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+}
+
+/* Whether an object is a member of the extension (LoadMembers() read them) */
+static bool
+IsMember(VerifyContext *cxt, Oid classid, Oid objid)
+{
+	for (int i = 0; i < cxt->nmembers; i++)
+	{
+		if (cxt->members[i].objectId == objid && cxt->members[i].classId == classid)
+			return true;
+	}
+	return false;
+}
+
 /* Name of the extension an object belongs to, or NULL */
 static const char *
 MemberOf(VerifyContext *cxt, Oid classid, Oid objid)
 {
-	Oid			extoid = getExtensionOfObject(classid, objid);
+	Oid			extoid;
+
+	if (IsMember(cxt, classid, objid))
+		return EXTENSION_NAME;
+	extoid = getExtensionOfObject(classid, objid);
 
 	if (extoid == cxt->ext->oid)
 		return EXTENSION_NAME;
@@ -2203,11 +2262,11 @@ ImplicitMemberType(VerifyContext *cxt, Oid typid)
 
 	if (OidIsValid(elem))
 		return get_array_type(elem) == typid &&
-			(getExtensionOfObject(TypeRelationId, elem) == cxt->ext->oid ||
+			(IsMember(cxt, TypeRelationId, elem) ||
 			 ImplicitMemberType(cxt, elem));
 	relid = get_typ_typrelid(typid);
 	return OidIsValid(relid) && get_rel_type_id(relid) == typid &&
-		getExtensionOfObject(RelationRelationId, relid) == cxt->ext->oid;
+		IsMember(cxt, RelationRelationId, relid);
 }
 
 /* An event trigger's name, or NULL */
@@ -2278,9 +2337,10 @@ VerifyMembers(VerifyContext *cxt)
 void
 VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, void *arg)
 {
-	VerifyContext cxt = {ext, revision, emit, arg};
+	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0};
 	const char *previous = NULL;
 
+	LoadMembers(&cxt);
 
 	VerifyEncoding(&cxt);
 
