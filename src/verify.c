@@ -2284,48 +2284,34 @@ EventTriggerName(Oid oid)
 	return name;
 }
 
-/* Report the extension's members that the contract does not have */
+/* Report the extension's members (read by LoadMembers()) that the contract does not have */
 static void
 VerifyMembers(VerifyContext *cxt)
 {
-	Relation	depend;
-	SysScanDesc scan;
-	ScanKeyData key[2];
-	HeapTuple	tup;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(cxt->ext->oid));
-	depend = table_open(DependRelationId, AccessShareLock);
-	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	for (int i = 0; i < cxt->nmembers; i++)
 	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-		ObjectAddress member = {dep->classid, dep->objid, dep->objsubid};
+		ObjectAddress *member = &cxt->members[i];
+		Oid			classid = member->classId;
+		Oid			objid = member->objectId;
 		const char *name = NULL;
 
-		if (dep->deptype != DEPENDENCY_EXTENSION)
+		if (classid == TypeRelationId && ImplicitMemberType(cxt, objid))
 			continue;
-		if (dep->classid == TypeRelationId && ImplicitMemberType(cxt, dep->objid))
+		if (classid == RelationRelationId &&
+			get_rel_namespace(objid) == cxt->ext->namespace)
+			name = get_rel_name(objid);
+		else if (classid == ProcedureRelationId &&
+				 get_func_namespace(objid) == cxt->ext->namespace)
+			name = get_func_name(objid);
+		else if (classid == TypeRelationId &&
+				 get_typ_typrelid(objid) == InvalidOid)
+			name = format_type_be(objid);
+		else if (classid == EventTriggerRelationId)
+			name = EventTriggerName(objid);
+		if (name != NULL && ContractHas(cxt->revision, classid, name))
 			continue;
-		if (dep->classid == RelationRelationId &&
-			get_rel_namespace(dep->objid) == cxt->ext->namespace)
-			name = get_rel_name(dep->objid);
-		else if (dep->classid == ProcedureRelationId &&
-				 get_func_namespace(dep->objid) == cxt->ext->namespace)
-			name = get_func_name(dep->objid);
-		else if (dep->classid == TypeRelationId &&
-				 get_typ_typrelid(dep->objid) == InvalidOid)
-			name = format_type_be(dep->objid);
-		else if (dep->classid == EventTriggerRelationId)
-			name = EventTriggerName(dep->objid);
-		if (name != NULL && ContractHas(cxt->revision, dep->classid, name))
-			continue;
-		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(&member, false));
+		Extra(cxt, "extension", EXTENSION_NAME, getObjectDescription(member, false));
 	}
-	systable_endscan(scan);
-	table_close(depend, AccessShareLock);
 }
 
 /*
