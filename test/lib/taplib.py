@@ -15,6 +15,7 @@ superuser.  Needs Debian's python3-sqlalchemy and python3-psycopg2.
     dbs.engine("name")                   # a psycopg2 engine on it
     url_for("name", "postgresql+asyncpg")
     async_engine("name")                 # asyncpg engine, session time zone UTC
+    async_engine("name", server_settings={"citus.multi_shard_modify_mode": "sequential"})
 """
 
 import os
@@ -94,13 +95,16 @@ def url_for(database, drivername="postgresql+psycopg2"):
     )
 
 
-def async_engine(database, **kw):
-    """An asyncio engine on asyncpg as the app makes it, its sessions in UTC."""
+def async_engine(database, server_settings=None, **kw):
+    """An asyncio engine on asyncpg as the app makes it, its sessions in UTC
+    plus any other server_settings (a dict of session settings)."""
     from sqlalchemy.ext.asyncio import create_async_engine
     kw.setdefault("poolclass", sa.pool.NullPool)
+    settings = {"timezone": "UTC"}
+    settings.update(server_settings or {})
     return create_async_engine(
         url_for(database, "postgresql+asyncpg"),
-        connect_args={"server_settings": {"timezone": "UTC"}},
+        connect_args={"server_settings": settings},
         **kw,
     )
 

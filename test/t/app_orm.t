@@ -22,6 +22,17 @@ Needs a running server reachable through the PG* variables (pg_virtualenv)
 as a superuser, and Debian's python3-sqlalchemy (1.4), python3-asyncpg,
 python3-greenlet and python3-psycopg2.  Prints TAP; creates and drops its
 own database app_orm.
+
+Against a database the caller prepared (test/t/cluster/citus.t: a Citus
+coordinator after flashcard_schema_distribute()), set
+    APP_ORM_DATABASE=name      use it as it is: not created, not dropped, no
+                               CREATE EXTENSION (flashcard_schema and
+                               uuid-ossp must be there, the version is still
+                               checked); it must hold no rows
+    APP_ORM_SERVER_SETTINGS='a.b=v,c.d=w'   session settings the app's
+                               engine passes to asyncpg (connect_args
+                               server_settings), e.g.
+                               citus.multi_shard_modify_mode=sequential
 """
 
 import asyncio
@@ -62,7 +73,13 @@ except Exception:  # noqa: BLE001
 
 tap = Tap()
 dbs = Databases()
-DB = "app_orm"
+# A database the caller prepared, used as it is (see above); else our own.
+EXISTING = os.environ.get("APP_ORM_DATABASE") or None
+DB = EXISTING or "app_orm"
+# Session settings for the app's engine, "name=value" separated by commas.
+SERVER_SETTINGS = dict(
+    item.split("=", 1) for item in (os.environ.get("APP_ORM_SERVER_SETTINGS") or "").split(",")
+    if item.strip())
 
 # Greek with accents (tonos), dialytika and final sigma; one front in NFD
 # (decomposed accents) to show that nothing normalizes the bytes on the way.
@@ -440,7 +457,7 @@ class App:
 
 
 async def run():
-    engine = async_engine(DB)
+    engine = async_engine(DB, server_settings=SERVER_SETTINGS)
     try:
         app = App(engine)
         tz = await app.sql_scalar("SHOW TimeZone")
@@ -461,20 +478,29 @@ async def run():
 def main():
     tap.diag("SQLAlchemy %s, asyncpg %s, Python %s"
              % (sa.__version__, asyncpg.__version__, sys.version.split()[0]))
+    if EXISTING:
+        tap.diag("database %s as the caller prepared it; server settings %s"
+                 % (DB, SERVER_SETTINGS or "none"))
     try:
-        dbs.create(DB)
-        dbs.run(DB, "CREATE EXTENSION flashcard_schema")
+        if not EXISTING:
+            dbs.create(DB)
+            dbs.run(DB, "CREATE EXTENSION flashcard_schema")
         version, default = dbs.engine(DB).connect().execute(sa.text(
             """SELECT extversion, (SELECT default_version FROM pg_available_extensions
                                     WHERE name = 'flashcard_schema')
                  FROM pg_extension WHERE extname = 'flashcard_schema'""")).one()
         tap.is_(version, default, "CREATE EXTENSION flashcard_schema: the default version (%s)" % default)
-        dbs.run(DB, 'CREATE EXTENSION "uuid-ossp"')
+        if not EXISTING:
+            dbs.run(DB, 'CREATE EXTENSION "uuid-ossp"')
         asyncio.run(run())
     except Exception:  # noqa: BLE001
         tap.diag(traceback.format_exc())
         tap.ok(False, "the test ran to the end")
     finally:
+        if EXISTING:
+            eng = dbs.engines.pop(DB, None)
+            if eng is not None:
+                eng.dispose()
         dbs.drop_all(tap)
     return tap.done()
 
