@@ -4,8 +4,9 @@
 # the pgTAP suite (test/pgtap/*.sql, with pg_prove) and the scripted tests
 # (test/t/*.t, with prove); then the multi-server tests (test/t/cluster/*.t:
 # PostgreSQL::Test::Cluster, a primary and a hot standby of their own, run as
-# the postgres user because initdb refuses root).  Exits non-zero if anything
-# fails.
+# the postgres user because initdb refuses root; among them citus.t, a Citus
+# coordinator and two workers, with Citus built first by test/bin/citus.sh).
+# Exits non-zero if anything fails.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
@@ -26,6 +27,12 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     exit $status
 ' || status=1
 
+echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh)"
+# Builds and installs Citus 13.2.2 from ../shared/vendor once (about 2 min);
+# prints "SKIP: ..." and leaves it out where there is no tarball or the server
+# is not 15-17: citus.t then skips itself.
+bash "$TOP/test/bin/citus.sh" || status=1
+
 echo "== multi-server tests (prove test/t/cluster/*.t)"
 # PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
 # tests run as postgres, from a directory of their own it can write.
@@ -40,6 +47,6 @@ else
 fi
 (cd "$CLUSTER_TMP" && "${AS_TESTER[@]}" env PATH="$PATH" \
     PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
-    TESTDIR="$CLUSTER_TMP" prove ./*.t) || status=1
+    TESTDIR="$CLUSTER_TMP" FLASHCARD_SCHEMA_TOP="$TOP" prove ./*.t) || status=1
 rm -rf "$CLUSTER_TMP"
 exit $status
