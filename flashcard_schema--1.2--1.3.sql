@@ -51,6 +51,18 @@ CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
 
+-- Scaling out with Citus: one call on the coordinator lays the tables out
+-- over the cluster, in the caller's transaction (src/citus.c; the layout is
+-- contract_distribution[] in src/contract.c).  Run by the tables' owner.
+CREATE FUNCTION @extschema@.flashcard_schema_distribute(shard_count pg_catalog.int4 DEFAULT 32)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_distribute'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_distribute(pg_catalog.int4) IS
+    'Citus: make users, user_settings, refresh_tokens, decks and cards reference tables, and distribute card_statistics, reviews and user_deck_progress by user_id';
+
 -- reviews.quality: reviewrating -> integer, by the seed's own numbers
 -- (AGAIN 1, HARD 2, GOOD 3, EASY 4).  This is the one step that rewrites a
 -- table, and reviews is the largest one: take its lock with the bounded wait

@@ -234,6 +234,7 @@ const ContractFunction contract_functions[] = {
 			   "SETOF record"),
 	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
 	C_FUNCTION(R1_3, "flashcard_schema_drop_guard", "", "event_trigger"),
+	C_FUNCTION(R1_3, "flashcard_schema_distribute", "shard_count integer DEFAULT 32", "void"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
 
@@ -243,6 +244,31 @@ const ContractFunctionSetting contract_function_settings[] = {
 	{R1_3, STILL, "search_path=pg_catalog, @extschema@, pg_temp"},
 };
 const int	contract_nfunction_settings = lengthof(contract_function_settings);
+
+/*
+ * The distributed layout (Citus, since 1.3).  The learner's own rows
+ * (statistics, reviews, progress) grow with learners x cards and without
+ * end: they are spread over the shards by user_id, colocated, so that one
+ * learner's due cards are one shard's query; their primary keys must then
+ * include user_id, which Citus requires of every unique constraint.  The
+ * tables they reference, and those read with a learner's every request,
+ * are small or per-learner singletons: reference tables, on every node, so
+ * every join and foreign key stays local to a shard.
+ */
+#define REFERENCE(t) {R1_3, t, NULL, NULL}
+#define BY_USER(t) {R1_3, t, "user_id", "(id, user_id)"}
+
+const ContractDistribution contract_distribution[] = {
+	REFERENCE("users"),
+	REFERENCE("decks"),
+	REFERENCE("user_settings"),
+	REFERENCE("refresh_tokens"),
+	REFERENCE("cards"),
+	BY_USER("card_statistics"),
+	BY_USER("reviews"),
+	BY_USER("user_deck_progress"),
+};
+const int	contract_ndistribution = lengthof(contract_distribution);
 
 /* Event triggers: extension members that verify() does not report as extra */
 const ContractEventTrigger contract_event_triggers[] = {

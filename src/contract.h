@@ -106,6 +106,22 @@ typedef struct ContractEventTrigger
 	const char *name;
 } ContractEventTrigger;
 
+/*
+ * How a table is laid out on a Citus cluster once flashcard_schema_distribute()
+ * has run (since 1.3): a reference table (a copy on every node) or a table
+ * hash-distributed on a column, with a primary key that includes it.  In
+ * the order distribute() lays them out: referenced tables before the tables
+ * that reference them; the first distributed table anchors the colocation
+ * group of the others.
+ */
+typedef struct ContractDistribution
+{
+	int			since;
+	const char *table;
+	const char *column;			/* distribution column, NULL for a reference table */
+	const char *key;			/* primary key columns when distributed, "(id, user_id)" */
+} ContractDistribution;
+
 extern const char *const contract_versions[];
 extern const int contract_nversions;
 
@@ -125,6 +141,9 @@ extern const ContractFunction contract_functions[];
 extern const int contract_nfunctions;
 extern const ContractFunctionSetting contract_function_settings[];
 extern const int contract_nfunction_settings;
+
+extern const ContractDistribution contract_distribution[];
+extern const int contract_ndistribution;
 
 extern const ContractEventTrigger contract_event_triggers[];
 extern const int contract_nevent_triggers;

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * flashcard_schema.c
- *	  SQL entry points: revision, status, verification and assertion.
+ *	  SQL entry points: revision, status, verification, assertion and
+ *	  distribution.
  *
  * Every entry point here is referenced by a released extension script and
  * must keep its name and signature in every later library, so that a newer
@@ -25,6 +26,7 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
 #include "verify.h"
@@ -436,6 +438,33 @@ EmitFailure(void *arg, const char *object_type, const char *object_name,
 					 expected ? expected : "none", actual ? actual : "none");
 }
 
+/* Raise an error listing every failing check unless the live schema matches a revision */
+static void
+RequireMatchingSchema(const InstalledExtension *ext, int revision)
+{
+	FailureList failures;
+	MemoryContext work;
+	MemoryContext old;
+
+	work = VerifyMemory();
+	old = MemoryContextSwitchTo(work);
+	initStringInfo(&failures.detail);
+	failures.nchecks = 0;
+	failures.nfailed = 0;
+	VerifySchema(ext, revision, EmitFailure, &failures);
+	MemoryContextSwitchTo(old);
+
+	/* The error report copies its strings; the next call resets the context */
+	if (failures.nfailed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
+				 errmsg("flashcard_schema %s does not match its expected schema", ext->version),
+				 errdetail("%d of %d checks failed:%s",
+						   failures.nfailed, failures.nchecks, failures.detail.data),
+				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
+	MemoryContextReset(work);
+}
+
 PG_FUNCTION_INFO_V1(flashcard_schema_assert);
 
 /* Return quietly if the live schema matches the installed revision, else raise an error */
@@ -443,32 +472,41 @@ Datum
 flashcard_schema_assert(PG_FUNCTION_ARGS)
 {
 	InstalledExtension ext;
-	int			revision;
-	FailureList failures;
-	MemoryContext work;
-	MemoryContext old;
 
 	RequireInstalledExtension(&ext);
-	revision = RevisionToCheck(&ext, NULL);
+	RequireMatchingSchema(&ext, RevisionToCheck(&ext, NULL));
+	PG_RETURN_VOID();
+}
 
-	work = VerifyMemory();
-	old = MemoryContextSwitchTo(work);
-	initStringInfo(&failures.detail);
-	failures.nchecks = 0;
-	failures.nfailed = 0;
-	VerifySchema(&ext, revision, EmitFailure, &failures);
-	MemoryContextSwitchTo(old);
+PG_FUNCTION_INFO_V1(flashcard_schema_distribute);
 
-	/* The error report copies its strings; the next call resets the context */
-	if (failures.nfailed > 0)
+/*
+ * Lay the tables out over a Citus cluster (reference tables and tables
+ * distributed by user_id), in the caller's transaction, from a schema that
+ * matches its revision.
+ */
+Datum
+flashcard_schema_distribute(PG_FUNCTION_ARGS)
+{
+	InstalledExtension ext;
+	int			revision;
+
+	if (PG_ARGISNULL(0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
-				 errmsg("flashcard_schema %s does not match its expected schema", ext.version),
-				 errdetail("%d of %d checks failed:%s",
-						   failures.nfailed, failures.nchecks, failures.detail.data),
-				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
-
-	MemoryContextReset(work);
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("shard_count must not be null"),
+				 errhint("Omit it for the default of 32 shards.")));
+	if (PG_GETARG_INT32(0) < 1 || PG_GETARG_INT32(0) > MAX_SHARD_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("shard_count must be between 1 and %d", MAX_SHARD_COUNT),
+				 errdetail("shard_count was %d.", PG_GETARG_INT32(0))));
+	RequireInstalledExtension(&ext);
+	revision = RevisionToCheck(&ext, NULL);
+	/* Citus first (the clearest refusal), then the schema, then the cluster */
+	RequireCitus();
+	RequireMatchingSchema(&ext, revision);
+	DistributeSchema(&ext, revision, PG_GETARG_INT32(0));
 	PG_RETURN_VOID();
 }
 
