@@ -769,8 +769,9 @@ SELECT results_eq(
              ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
              ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
              ('function', 'flashcard_schema_drop_guard', 'exists', 'function', NULL::text),
+             ('function', 'flashcard_schema_distribute', 'exists', 'function', NULL::text),
              ('event trigger', 'flashcard_schema_drop_guard', 'exists', 'event trigger', NULL::text)$$,
-    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard)');
+    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard, distribute())');
 -- A table owner's privileges as \dp prints them: arwdDxt, and from PostgreSQL
 -- 17 on arwdDxtm (MAINTAIN).
 SELECT pg_catalog.regexp_replace(pg_catalog.acldefault('r', current_user::regrole)::text,
@@ -815,7 +816,8 @@ SELECT results_eq(
              ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
              ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
              ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_drop_guard()'),
-             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard')$$,
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_distribute(integer)')$$,
     'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
 SELECT results_eq(
     $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.0')
