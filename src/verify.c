@@ -2107,7 +2107,8 @@ LayoutName(VerifyContext *cxt, Oid relid, const CitusLayout *layout)
 	{
 		const ContractDistribution *d = &contract_distribution[i];
 
-		if (d->since > cxt->revision || d->column == NULL)
+		/* (whatever the revision checked: this describes what is there) */
+		if (d->column == NULL)
 			continue;
 		anchor = d->table;
 		for (int j = 0; j < contract_ntables; j++)
