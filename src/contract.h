@@ -76,6 +76,7 @@ typedef struct ContractIndex
 typedef struct ContractFunction
 {
 	int			since;
+	int			until;			/* last revision with this signature, or STILL */
 	const char *name;
 	const char *arguments;		/* pg_get_function_arguments() spelling */
 	const char *result;			/* pg_get_function_result() spelling */
