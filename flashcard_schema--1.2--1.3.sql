@@ -3,18 +3,19 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'" to load this file. \quit
 
--- Replication: a WARNING if the tables are published (subscribers must be
--- updated first), a NOTICE if this database subscribes to them.  The event
--- trigger created below says the same before every later update; this one
--- comes through a function of the library, created for this call only, so
--- that the messages have one home (src/replication.c).
-CREATE FUNCTION @extschema@.flashcard_schema_replication_warning()
+-- Replication: a WARNING if the tables are published, a NOTICE if this
+-- database subscribes to them, saying which goes first (for this step, which
+-- changes the type of reviews.quality, the publisher).  The event trigger
+-- created below says it before every later update; this one comes through a
+-- function of the library, created for this call only, so that the messages
+-- have one home (src/replication.c).
+CREATE FUNCTION @extschema@.flashcard_schema_replication_warning(pg_catalog.text, pg_catalog.text)
 RETURNS pg_catalog.void
 AS 'MODULE_PATHNAME', 'flashcard_schema_replication_warning'
 LANGUAGE C
 SET search_path = pg_catalog, @extschema@, pg_temp;
-SELECT @extschema@.flashcard_schema_replication_warning();
-DROP FUNCTION @extschema@.flashcard_schema_replication_warning();
+SELECT @extschema@.flashcard_schema_replication_warning('1.2', '1.3');
+DROP FUNCTION @extschema@.flashcard_schema_replication_warning(pg_catalog.text, pg_catalog.text);
 
 -- Catalog-only changes first, so that nothing but the rewrite at the end of
 -- this script happens while reviews is locked.

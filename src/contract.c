@@ -255,3 +255,15 @@ const ContractEventTrigger contract_event_triggers[] = {
 	{R1_3, "flashcard_schema_drop_guard"},
 };
 const int	contract_nevent_triggers = lengthof(contract_event_triggers);
+
+/* Index of a version in the contract, or -1 if this library does not know it */
+int
+ContractRevision(const char *version)
+{
+	for (int i = 0; i < contract_nversions; i++)
+	{
+		if (strcmp(contract_versions[i], version) == 0)
+			return i;
+	}
+	return -1;
+}

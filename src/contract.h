@@ -130,4 +130,6 @@ extern const int contract_nfunction_settings;
 extern const ContractEventTrigger contract_event_triggers[];
 extern const int contract_nevent_triggers;
 
+extern int	ContractRevision(const char *version);
+
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

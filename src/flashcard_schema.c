@@ -154,18 +154,6 @@ KnownVersions(void)
 	return buf.data;
 }
 
-/* Index of a version in the contract, or -1 if this library does not know it */
-static int
-ContractRevision(const char *version)
-{
-	for (int i = 0; i < contract_nversions; i++)
-	{
-		if (strcmp(contract_versions[i], version) == 0)
-			return i;
-	}
-	return -1;
-}
-
 /* Whether a string is shaped like a version: digits, a dot, digits */
 static bool
 IsVersionShaped(const char *s, int len)
@@ -522,16 +510,16 @@ flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(flashcard_schema_replication_warning);
 
 /*
- * The replication warning of an update, for the update script to 1.3 (which
- * runs before the event trigger exists, creates this function, calls it
- * once and drops it).
+ * The replication warning of the update step from one version to another,
+ * for the update script to 1.3 (which runs before the event trigger exists,
+ * creates this function, calls it once and drops it).
  */
 Datum
 flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
 {
-	InstalledExtension ext;
-
-	RequireInstalledExtension(&ext);
-	WarnReplicationOrder(&ext);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_VOID();
+	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+							   text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
 }

@@ -122,32 +122,127 @@ JoinNames(List *names)
 }
 
 /*
- * Warn that an update breaks replication in the wrong order: a WARNING when
- * the tables are published (subscribers come first), a NOTICE when this
- * database subscribes to them (the publisher comes after).  The one home of
- * these messages: the update to 1.3 and the event trigger of later updates
- * both come here.
+ * The columns a route between two known revisions changes in place (same
+ * table and name in both, another fact: a new type), as "table.column, ...";
+ * NULL when it changes none.
  */
-void
-WarnReplicationOrder(const InstalledExtension *ext)
+static char *
+ChangedColumns(int from, int to)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < contract_ncolumns; i++)
+	{
+		const ContractColumn *c = &contract_columns[i];
+
+		if (!CONTRACT_IN(c, from) || CONTRACT_IN(c, to))
+			continue;
+		for (int j = 0; j < contract_ncolumns; j++)
+		{
+			const ContractColumn *d = &contract_columns[j];
+
+			if (CONTRACT_IN(d, to) && strcmp(c->table, d->table) == 0 &&
+				strcmp(c->name, d->name) == 0)
+			{
+				appendStringInfo(&buf, "%s%s.%s", buf.len > 0 ? ", " : "", c->table, c->name);
+				break;
+			}
+		}
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
+ * Warn about the order in which replicas must follow an update from one
+ * version to another: a WARNING when the tables are published, a NOTICE
+ * when this database subscribes to them.  The one home of these messages:
+ * the update to 1.3 and the event trigger of later updates both come here.
+ *
+ * A subscriber's apply worker converts each replicated value with the input
+ * function of its own column, and stops (retrying until it can) at the first
+ * row it cannot take.  An update that only adds columns or enum labels goes
+ * to the subscribers first: they take the publisher's older rows as they are
+ * (NULL or the default for a new column), and would stop at the first row
+ * using something new if the publisher went first.  An update that changes a
+ * column's type, and a downgrade, go to the publisher first: a subscriber
+ * updated first would meet rows written in the old form that it can never
+ * take, whereas rows in the new form stop it only until it is updated too.
+ */
+static void
+WarnReplicationOrder(const InstalledExtension *ext, const char *from, const char *target)
 {
 	ReplicationFacts facts;
+	int			from_rev = ContractRevision(from);
+	int			to_rev = ContractRevision(target);
+	char	   *changed = NULL;
+	bool		subscribers_first;
 
 	ReadReplicationFacts(ext, &facts);
-	if (facts.publications != NIL)
+	if (facts.publications == NIL && facts.subscriptions == NIL)
+		return;
+	if (from_rev >= 0 && to_rev >= 0)
+		changed = ChangedColumns(from_rev, to_rev);
+	subscribers_first = from_rev >= 0 && to_rev > from_rev && changed == NULL;
+
+	if (facts.publications != NIL && subscribers_first)
 		ereport(WARNING,
 				(errmsg_plural("tables of flashcard_schema are published by publication %s",
 							   "tables of flashcard_schema are published by publications %s",
 							   list_length(facts.publications), JoinNames(facts.publications)),
-				 errdetail("Subscribers that receive them must be updated to the same version first: "
-						   "until they are, their apply workers stop at the first row that uses a changed column or a new value."),
+				 errdetail("Subscribers must be updated to %s first: until they are, their apply workers "
+						   "stop at the first row that uses a column or value they do not have, "
+						   "and resume by themselves once they are updated.", target),
 				 errhint("Update every subscriber, then this server.")));
-	if (facts.subscriptions != NIL)
+	else if (facts.publications != NIL)
+		ereport(WARNING,
+				(errmsg_plural("tables of flashcard_schema are published by publication %s",
+							   "tables of flashcard_schema are published by publications %s",
+							   list_length(facts.publications), JoinNames(facts.publications)),
+				 errdetail("This server must be updated to %s before its subscribers: %s. "
+						   "Until a subscriber is updated too, its apply worker stops at the first row "
+						   "written in the new form, and resumes by itself once it is.",
+						   target,
+						   changed ? psprintf("this update changes column %s, and a subscriber updated first would stop "
+											  "for good at the first row written here in the old form", changed)
+						   : "a subscriber updated first could stop for good at a row written here "
+						   "that its version cannot hold"),
+				 errhint("Update this server, then every subscriber.")));
+	/*
+	 * On a subscriber the right order needs no more than a notice; the wrong
+	 * one is a warning, also because an update script shows nothing below
+	 * WARNING.
+	 */
+	if (facts.subscriptions != NIL && subscribers_first)
 		ereport(NOTICE,
 				(errmsg_plural("this database subscribes to tables of flashcard_schema through subscription %s",
 							   "this database subscribes to tables of flashcard_schema through subscriptions %s",
 							   list_length(facts.subscriptions), JoinNames(facts.subscriptions)),
 				 errhint("Update the publisher after this server.")));
+	else if (facts.subscriptions != NIL)
+		ereport(WARNING,
+				(errmsg_plural("this database subscribes to tables of flashcard_schema through subscription %s",
+							   "this database subscribes to tables of flashcard_schema through subscriptions %s",
+							   list_length(facts.subscriptions), JoinNames(facts.subscriptions)),
+				 errdetail("The publisher must be updated to %s before this server: %s.",
+						   target,
+						   changed ? psprintf("this update changes column %s, and a row the publisher writes in the old form "
+											  "after this server is updated stops its apply worker for good", changed)
+						   : "a row the publisher writes after this server is updated may stop its apply worker for good"),
+				 errhint("Update the publisher first, then this server.")));
+}
+
+/*
+ * The replication warning of one update step, for a script that runs before
+ * the event trigger exists (the update to 1.3).
+ */
+void
+WarnReplicationOrderOfStep(const char *from, const char *target)
+{
+	InstalledExtension ext;
+
+	if (FindInstalledExtension(&ext))
+		WarnReplicationOrder(&ext, from, target);
 }
 
 /* The version ALTER EXTENSION ... UPDATE moves to: TO 'x', else the control file's default */
@@ -194,7 +289,7 @@ WarnReplicationOrderOnUpdate(AlterExtensionStmt *stmt)
 		!FindInstalledExtension(&ext) || ext.version == NULL)
 		return;
 	target = UpdateTarget(stmt);
-	if (target != NULL && strcmp(target, ext.version) == 0)
+	if (target == NULL || strcmp(target, ext.version) == 0)
 		return;
-	WarnReplicationOrder(&ext);
+	WarnReplicationOrder(&ext, ext.version, target);
 }

@@ -21,7 +21,7 @@ typedef struct ReplicationFacts
 
 extern void ReadReplicationFacts(const InstalledExtension *ext, ReplicationFacts *facts);
 extern Datum NameListArray(List *names);
-extern void WarnReplicationOrder(const InstalledExtension *ext);
+extern void WarnReplicationOrderOfStep(const char *from, const char *target);
 extern void WarnReplicationOrderOnUpdate(AlterExtensionStmt *stmt);
 
 #endif							/* FLASHCARD_SCHEMA_REPLICATION_H */
