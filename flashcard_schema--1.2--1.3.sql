@@ -3,9 +3,9 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'" to load this file. \quit
 
--- Replication: a WARNING if the tables are published, a NOTICE if this
--- database subscribes to them, saying which goes first (for this step, which
--- changes the type of reviews.quality, the publisher).  The event trigger
+-- Replication: a WARNING if the tables are published or this database
+-- subscribes to them, saying which goes first (for this step, which changes
+-- the type of reviews.quality: the publisher).  The event trigger
 -- created below says it before every later update; this one comes through a
 -- function of the library, created for this call only, so that the messages
 -- have one home (src/replication.c).

@@ -3,12 +3,12 @@
  * replication.c
  *	  Publications and subscriptions that carry the extension's tables.
  *
- * A revision that adds a column or an enum label breaks logical replication
- * if the publisher has it before its subscribers: the subscriber's apply
- * worker stops at the first row that uses it, and retries until the
- * subscriber is updated too.  status() reports which publications include
- * the tables and which subscriptions write into them, and an update warns
- * about the order (a WARNING on a publisher, a NOTICE on a subscriber).
+ * Logical replication applies each row with the subscriber's own column
+ * types, so a revision reached by the publisher and a subscriber at
+ * different times can stop the subscriber's apply worker (see
+ * WarnReplicationOrder() for which order each update needs).  status()
+ * reports which publications include the tables and which subscriptions
+ * write into them, and an update warns about the order.
  *
  * The publications come from pg_publication_tables, a view with
  * set-returning logic (FOR TABLE, FOR ALL TABLES, FOR TABLES IN SCHEMA),
@@ -34,14 +34,14 @@
 
 /* Publications of this database that include a table of the extension */
 #define PUBLICATIONS_SQL \
-	"SELECT DISTINCT pubname::pg_catalog.text COLLATE \"C\" " \
+	"SELECT DISTINCT pubname::pg_catalog.text COLLATE pg_catalog.\"C\" " \
 	"FROM pg_catalog.pg_publication_tables " \
 	"WHERE schemaname OPERATOR(pg_catalog.=) $1::pg_catalog.name " \
 	"AND tablename OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[]) ORDER BY 1"
 
 /* Subscriptions of this database whose tables include one of the extension */
 #define SUBSCRIPTIONS_SQL \
-	"SELECT DISTINCT s.subname::pg_catalog.text COLLATE \"C\" " \
+	"SELECT DISTINCT s.subname::pg_catalog.text COLLATE pg_catalog.\"C\" " \
 	"FROM pg_catalog.pg_subscription s " \
 	"JOIN pg_catalog.pg_subscription_rel r ON r.srsubid OPERATOR(pg_catalog.=) s.oid " \
 	"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.srrelid " \
