@@ -127,8 +127,18 @@ $primary->wait_for_catchup('sub_sub');
 is(has_row($sub, 'users', 'a1000000-0000-4000-8000-000000000001'),
 	'1', 'subscriber at 1.1, publisher at 1.0: a new user arrives');
 
+# A standby transaction that has read users holds a lock the update's
+# ACCESS EXCLUSIVE conflicts with: after max_standby_streaming_delay (1s
+# here) the standby ends it, and replay goes on.
+my $reader = $standby->background_psql('postgres', on_error_stop => 0);
+$reader->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM users;');
+my $standby_pos = log_position($standby);
 my $pos = log_position($wrong);
 $primary->safe_psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'");
+$standby->wait_for_log(qr/conflict with recovery\n.*DETAIL:  User was holding a relation lock for too long/,
+	$standby_pos);
+pass('the update\'s lock on users ends a standby transaction that read users (conflict with recovery)');
+eval { $reader->quit; };
 $primary->safe_psql('postgres',
 	"INSERT INTO users (id, email, last_login_at, last_login_ip) VALUES "
 	  . "('a1000000-0000-4000-8000-000000000002', 'login\@example.com', '2024-05-01 10:00:00+00', '192.0.2.1')");
