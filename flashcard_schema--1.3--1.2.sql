@@ -47,6 +47,21 @@ ALTER FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text)
 ALTER FUNCTION @extschema@.flashcard_schema_assert()
     SET search_path = pg_catalog, @extschema@;
 
+-- status() goes back to 1.2's five columns (its 1.2 definition, exactly).
+DROP FUNCTION @extschema@.flashcard_schema_status();
+CREATE FUNCTION @extschema@.flashcard_schema_status(
+    OUT installed_version pg_catalog.text,
+    OUT library_version pg_catalog.text,
+    OUT default_version pg_catalog.text,
+    OUT pending pg_catalog.text[],
+    OUT up_to_date pg_catalog.bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flashcard_schema_status'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, @extschema@;
+COMMENT ON FUNCTION @extschema@.flashcard_schema_status() IS
+    'Installed, library and default versions, and the updates still pending';
+
 -- 1.2 has no DROP guard.
 DROP EVENT TRIGGER flashcard_schema_drop_guard;
 DROP FUNCTION @extschema@.flashcard_schema_drop_guard();

@@ -213,28 +213,34 @@ const ContractTableGrant contract_table_grants[] = {
 const int	contract_ntable_grants = lengthof(contract_table_grants);
 
 /* A function of the shared library: its SQL name is its C symbol */
-#define C_FUNCTION(since, name, args, result) \
-	{since, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
+#define C_FUNCTION(since, until, name, args, result) \
+	{since, until, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
 
 /*
  * The SQL entry points: extension members that verify() checks (signature,
  * implementation, SECURITY INVOKER, settings) and does not report as extra.
  * A function in another language gives its language alone as implementation:
- * {R1_3, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
+ * {R1_3, STILL, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
  */
 const ContractFunction contract_functions[] = {
-	C_FUNCTION(R1_0, "flashcard_schema_revision", "", "text"),
-	C_FUNCTION(R1_0, "flashcard_schema_status",
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_revision", "", "text"),
+	C_FUNCTION(R1_0, R1_2, "flashcard_schema_status",
 			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
 			   "OUT pending text[], OUT up_to_date boolean",
 			   "SETOF record"),
-	C_FUNCTION(R1_0, "flashcard_schema_verify",
+	/* 1.3: also whether this server is a standby, and who replicates the tables */
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_status",
+			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
+			   "OUT pending text[], OUT up_to_date boolean, OUT in_recovery boolean, "
+			   "OUT publications text[], OUT subscriptions text[]",
+			   "SETOF record"),
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_verify",
 			   "version text DEFAULT NULL::text, OUT object_type text, OUT object_name text, "
 			   "OUT check_name text, OUT ok boolean, OUT expected text, OUT actual text",
 			   "SETOF record"),
-	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
-	C_FUNCTION(R1_3, "flashcard_schema_drop_guard", "", "event_trigger"),
-	C_FUNCTION(R1_3, "flashcard_schema_distribute", "shard_count integer DEFAULT 32", "void"),
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_assert", "", "void"),
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_drop_guard", "", "event_trigger"),
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_distribute", "shard_count integer DEFAULT 32", "void"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
 
@@ -275,3 +281,15 @@ const ContractEventTrigger contract_event_triggers[] = {
 	{R1_3, "flashcard_schema_drop_guard"},
 };
 const int	contract_nevent_triggers = lengthof(contract_event_triggers);
+
+/* Index of a version in the contract, or -1 if this library does not know it */
+int
+ContractRevision(const char *version)
+{
+	for (int i = 0; i < contract_nversions; i++)
+	{
+		if (strcmp(contract_versions[i], version) == 0)
+			return i;
+	}
+	return -1;
+}

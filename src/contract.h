@@ -76,6 +76,7 @@ typedef struct ContractIndex
 typedef struct ContractFunction
 {
 	int			since;
+	int			until;			/* last revision with this signature, or STILL */
 	const char *name;
 	const char *arguments;		/* pg_get_function_arguments() spelling */
 	const char *result;			/* pg_get_function_result() spelling */
@@ -147,5 +148,7 @@ extern const int contract_ndistribution;
 
 extern const ContractEventTrigger contract_event_triggers[];
 extern const int contract_nevent_triggers;
+
+extern int	ContractRevision(const char *version);
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

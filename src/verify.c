@@ -2382,7 +2382,8 @@ ContractHas(int revision, Oid classid, const char *name)
 	else if (classid == ProcedureRelationId)
 	{
 		for (int i = 0; i < contract_nfunctions; i++)
-			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
+			if (CONTRACT_IN(&contract_functions[i], revision) &&
+				strcmp(contract_functions[i].name, name) == 0)
 				return true;
 	}
 	else if (classid == EventTriggerRelationId)
@@ -2503,7 +2504,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 
 	for (int i = 0; i < contract_nfunctions; i++)
 	{
-		if (contract_functions[i].since <= revision)
+		if (CONTRACT_IN(&contract_functions[i], revision))
 			VerifyFunction(&cxt, &contract_functions[i]);
 	}
 	for (int i = 0; i < contract_nevent_triggers; i++)

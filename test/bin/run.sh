@@ -40,6 +40,6 @@ else
 fi
 (cd "$CLUSTER_TMP" && "${AS_TESTER[@]}" env PATH="$PATH" \
     PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
-    TESTDIR="$CLUSTER_TMP" prove ./*.t) || status=1
+    TESTDIR="$CLUSTER_TMP" FLASHCARD_SCHEMA_TOP="$TOP" prove ./*.t) || status=1
 rm -rf "$CLUSTER_TMP"
 exit $status
