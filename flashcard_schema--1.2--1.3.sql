@@ -3,6 +3,20 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'" to load this file. \quit
 
+-- Replication: a WARNING if the tables are published or this database
+-- subscribes to them, saying which goes first (for this step, which changes
+-- the type of reviews.quality: the publisher).  The event trigger
+-- created below says it before every later update; this one comes through a
+-- function of the library, created for this call only, so that the messages
+-- have one home (src/replication.c).
+CREATE FUNCTION @extschema@.flashcard_schema_replication_warning(pg_catalog.text, pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_replication_warning'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+SELECT @extschema@.flashcard_schema_replication_warning('1.2', '1.3');
+DROP FUNCTION @extschema@.flashcard_schema_replication_warning(pg_catalog.text, pg_catalog.text);
+
 -- Catalog-only changes first, so that nothing but the rewrite at the end of
 -- this script happens while reviews is locked.
 
@@ -38,6 +52,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE
 -- they hold rows, unless the session set flashcard_schema.allow_data_loss.
 -- The trigger fires before anything is dropped (src/drop_guard.c); it is an
 -- extension member owned by a superuser, so only a superuser can disable it.
+-- Before ALTER EXTENSION flashcard_schema UPDATE it also warns when the
+-- tables are published or subscribed to (src/replication.c).
 CREATE FUNCTION @extschema@.flashcard_schema_drop_guard()
 RETURNS pg_catalog.event_trigger
 AS 'MODULE_PATHNAME', 'flashcard_schema_drop_guard'
@@ -45,11 +61,44 @@ LANGUAGE C
 SET search_path = pg_catalog, @extschema@, pg_temp;
 
 COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
-    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on';
+    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on; before an update, warn about the order replicas must follow';
 
 CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'ALTER EXTENSION')
     EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+
+-- Scaling out with Citus: one call on the coordinator lays the tables out
+-- over the cluster, in the caller's transaction (src/citus.c; the layout is
+-- contract_distribution[] in src/contract.c).  Run by the tables' owner.
+CREATE FUNCTION @extschema@.flashcard_schema_distribute(shard_count pg_catalog.int4 DEFAULT 32)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_distribute'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_distribute(pg_catalog.int4) IS
+    'Citus: make users, user_settings, refresh_tokens, decks and cards reference tables, and distribute card_statistics, reviews and user_deck_progress by user_id';
+
+-- status() also says whether this server is a standby and which
+-- publications and subscriptions carry the tables: new OUT columns, after
+-- the five of 1.0 (so positional readers keep working), need a new function.
+DROP FUNCTION @extschema@.flashcard_schema_status();
+CREATE FUNCTION @extschema@.flashcard_schema_status(
+    OUT installed_version pg_catalog.text,
+    OUT library_version pg_catalog.text,
+    OUT default_version pg_catalog.text,
+    OUT pending pg_catalog.text[],
+    OUT up_to_date pg_catalog.bool,
+    OUT in_recovery pg_catalog.bool,
+    OUT publications pg_catalog.text[],
+    OUT subscriptions pg_catalog.text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flashcard_schema_status'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_status() IS
+    'Installed, library and default versions, the updates still pending, whether this server is a standby, and the publications and subscriptions that carry the tables';
 
 -- reviews.quality: reviewrating -> integer, by the seed's own numbers
 -- (AGAIN 1, HARD 2, GOOD 3, EASY 4).  This is the one step that rewrites a

@@ -3,6 +3,40 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" to load this file. \quit
 
+-- An install that flashcard_schema_distribute() laid out over a Citus
+-- cluster stays at 1.3 or later: 1.2 has no distributed layout (its keys
+-- lack user_id, which Citus requires), and its scripts are not written to
+-- reach every node.  Checked first: nothing has changed when it refuses.
+DO $$
+DECLARE
+    distributed pg_catalog.text;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        -- Dynamic: pg_dist_partition exists only where Citus is installed.
+        EXECUTE 'SELECT pg_catalog.string_agg(c.relname::pg_catalog.text, '', '' ORDER BY c.relname)
+                   FROM pg_catalog.pg_dist_partition p
+                   JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid
+                   JOIN pg_catalog.pg_depend d ON d.objid OPERATOR(pg_catalog.=) c.oid
+                  WHERE d.classid OPERATOR(pg_catalog.=) ''pg_catalog.pg_class''::pg_catalog.regclass
+                    AND d.refclassid OPERATOR(pg_catalog.=) ''pg_catalog.pg_extension''::pg_catalog.regclass
+                    AND d.refobjid OPERATOR(pg_catalog.=) $1
+                    AND d.deptype OPERATOR(pg_catalog.=) ''e'''
+           INTO distributed
+          USING (SELECT e.oid FROM pg_catalog.pg_extension e
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'flashcard_schema'::pg_catalog.name);
+        IF distributed IS NOT NULL THEN
+            RAISE EXCEPTION 'cannot downgrade flashcard_schema below 1.3 while Citus distributes its tables'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = pg_catalog.format('Citus distributes %s. Revision 1.2 has no distributed layout. Nothing was changed.', distributed),
+                      HINT = 'Stay at 1.3, or move the data to a single-node database installed at 1.3 and downgrade there.';
+        END IF;
+    END IF;
+END
+$$;
+
+-- 1.2 has no distributed mode.
+DROP FUNCTION @extschema@.flashcard_schema_distribute(pg_catalog.int4);
+
 -- The functions go back to 1.2's search_path.
 ALTER FUNCTION @extschema@.flashcard_schema_revision()
     SET search_path = pg_catalog, @extschema@;
@@ -12,6 +46,21 @@ ALTER FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text)
     SET search_path = pg_catalog, @extschema@;
 ALTER FUNCTION @extschema@.flashcard_schema_assert()
     SET search_path = pg_catalog, @extschema@;
+
+-- status() goes back to 1.2's five columns (its 1.2 definition, exactly).
+DROP FUNCTION @extschema@.flashcard_schema_status();
+CREATE FUNCTION @extschema@.flashcard_schema_status(
+    OUT installed_version pg_catalog.text,
+    OUT library_version pg_catalog.text,
+    OUT default_version pg_catalog.text,
+    OUT pending pg_catalog.text[],
+    OUT up_to_date pg_catalog.bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'flashcard_schema_status'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1
+SET search_path = pg_catalog, @extschema@;
+COMMENT ON FUNCTION @extschema@.flashcard_schema_status() IS
+    'Installed, library and default versions, and the updates still pending';
 
 -- 1.2 has no DROP guard.
 DROP EVENT TRIGGER flashcard_schema_drop_guard;

@@ -234,7 +234,10 @@ CREATE FUNCTION @extschema@.flashcard_schema_status(
     OUT library_version pg_catalog.text,
     OUT default_version pg_catalog.text,
     OUT pending pg_catalog.text[],
-    OUT up_to_date pg_catalog.bool)
+    OUT up_to_date pg_catalog.bool,
+    OUT in_recovery pg_catalog.bool,
+    OUT publications pg_catalog.text[],
+    OUT subscriptions pg_catalog.text[])
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'flashcard_schema_status'
 LANGUAGE C STABLE PARALLEL SAFE ROWS 1
@@ -262,7 +265,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp;
 COMMENT ON FUNCTION @extschema@.flashcard_schema_revision() IS
     'Installed revision of the flashcard schema (what alembic current reported)';
 COMMENT ON FUNCTION @extschema@.flashcard_schema_status() IS
-    'Installed, library and default versions, and the updates still pending';
+    'Installed, library and default versions, the updates still pending, whether this server is a standby, and the publications and subscriptions that carry the tables';
 COMMENT ON FUNCTION @extschema@.flashcard_schema_verify(pg_catalog.text) IS
     'One row per check of the live catalog against a revision''s expected schema (NULL: the installed one)';
 COMMENT ON FUNCTION @extschema@.flashcard_schema_assert() IS
@@ -273,6 +276,8 @@ COMMENT ON FUNCTION @extschema@.flashcard_schema_assert() IS
 -- they hold rows, unless the session set flashcard_schema.allow_data_loss.
 -- The trigger fires before anything is dropped (src/drop_guard.c); it is an
 -- extension member owned by a superuser, so only a superuser can disable it.
+-- Before ALTER EXTENSION flashcard_schema UPDATE it also warns when the
+-- tables are published or subscribed to (src/replication.c).
 CREATE FUNCTION @extschema@.flashcard_schema_drop_guard()
 RETURNS pg_catalog.event_trigger
 AS 'MODULE_PATHNAME', 'flashcard_schema_drop_guard'
@@ -280,8 +285,20 @@ LANGUAGE C
 SET search_path = pg_catalog, @extschema@, pg_temp;
 
 COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
-    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on';
+    'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on; before an update, warn about the order replicas must follow';
 
 CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'ALTER EXTENSION')
     EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+
+-- Scaling out with Citus: one call on the coordinator lays the tables out
+-- over the cluster, in the caller's transaction (src/citus.c; the layout is
+-- contract_distribution[] in src/contract.c).  Run by the tables' owner.
+CREATE FUNCTION @extschema@.flashcard_schema_distribute(shard_count pg_catalog.int4 DEFAULT 32)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_distribute'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp;
+
+COMMENT ON FUNCTION @extschema@.flashcard_schema_distribute(pg_catalog.int4) IS
+    'Citus: make users, user_settings, refresh_tokens, decks and cards reference tables, and distribute card_statistics, reviews and user_deck_progress by user_id';

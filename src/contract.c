@@ -213,27 +213,34 @@ const ContractTableGrant contract_table_grants[] = {
 const int	contract_ntable_grants = lengthof(contract_table_grants);
 
 /* A function of the shared library: its SQL name is its C symbol */
-#define C_FUNCTION(since, name, args, result) \
-	{since, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
+#define C_FUNCTION(since, until, name, args, result) \
+	{since, until, name, args, result, "LANGUAGE c AS '$libdir/flashcard_schema', '" name "'"}
 
 /*
  * The SQL entry points: extension members that verify() checks (signature,
  * implementation, SECURITY INVOKER, settings) and does not report as extra.
  * A function in another language gives its language alone as implementation:
- * {R1_3, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
+ * {R1_3, STILL, "name", "", "event_trigger", "LANGUAGE plpgsql"}.
  */
 const ContractFunction contract_functions[] = {
-	C_FUNCTION(R1_0, "flashcard_schema_revision", "", "text"),
-	C_FUNCTION(R1_0, "flashcard_schema_status",
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_revision", "", "text"),
+	C_FUNCTION(R1_0, R1_2, "flashcard_schema_status",
 			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
 			   "OUT pending text[], OUT up_to_date boolean",
 			   "SETOF record"),
-	C_FUNCTION(R1_0, "flashcard_schema_verify",
+	/* 1.3: also whether this server is a standby, and who replicates the tables */
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_status",
+			   "OUT installed_version text, OUT library_version text, OUT default_version text, "
+			   "OUT pending text[], OUT up_to_date boolean, OUT in_recovery boolean, "
+			   "OUT publications text[], OUT subscriptions text[]",
+			   "SETOF record"),
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_verify",
 			   "version text DEFAULT NULL::text, OUT object_type text, OUT object_name text, "
 			   "OUT check_name text, OUT ok boolean, OUT expected text, OUT actual text",
 			   "SETOF record"),
-	C_FUNCTION(R1_0, "flashcard_schema_assert", "", "void"),
-	C_FUNCTION(R1_3, "flashcard_schema_drop_guard", "", "event_trigger"),
+	C_FUNCTION(R1_0, STILL, "flashcard_schema_assert", "", "void"),
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_drop_guard", "", "event_trigger"),
+	C_FUNCTION(R1_3, STILL, "flashcard_schema_distribute", "shard_count integer DEFAULT 32", "void"),
 };
 const int	contract_nfunctions = lengthof(contract_functions);
 
@@ -244,8 +251,45 @@ const ContractFunctionSetting contract_function_settings[] = {
 };
 const int	contract_nfunction_settings = lengthof(contract_function_settings);
 
+/*
+ * The distributed layout (Citus, since 1.3).  The learner's own rows
+ * (statistics, reviews, progress) grow with learners x cards and without
+ * end: they are spread over the shards by user_id, colocated, so that one
+ * learner's due cards are one shard's query; their primary keys must then
+ * include user_id, which Citus requires of every unique constraint.  The
+ * tables they reference, and those read with a learner's every request,
+ * are small or per-learner singletons: reference tables, on every node, so
+ * every join and foreign key stays local to a shard.
+ */
+#define REFERENCE(t) {R1_3, t, NULL, NULL}
+#define BY_USER(t) {R1_3, t, "user_id", "(id, user_id)"}
+
+const ContractDistribution contract_distribution[] = {
+	REFERENCE("users"),
+	REFERENCE("decks"),
+	REFERENCE("user_settings"),
+	REFERENCE("refresh_tokens"),
+	REFERENCE("cards"),
+	BY_USER("card_statistics"),
+	BY_USER("reviews"),
+	BY_USER("user_deck_progress"),
+};
+const int	contract_ndistribution = lengthof(contract_distribution);
+
 /* Event triggers: extension members that verify() does not report as extra */
 const ContractEventTrigger contract_event_triggers[] = {
 	{R1_3, "flashcard_schema_drop_guard"},
 };
 const int	contract_nevent_triggers = lengthof(contract_event_triggers);
+
+/* Index of a version in the contract, or -1 if this library does not know it */
+int
+ContractRevision(const char *version)
+{
+	for (int i = 0; i < contract_nversions; i++)
+	{
+		if (strcmp(contract_versions[i], version) == 0)
+			return i;
+	}
+	return -1;
+}

@@ -76,6 +76,7 @@ typedef struct ContractIndex
 typedef struct ContractFunction
 {
 	int			since;
+	int			until;			/* last revision with this signature, or STILL */
 	const char *name;
 	const char *arguments;		/* pg_get_function_arguments() spelling */
 	const char *result;			/* pg_get_function_result() spelling */
@@ -106,6 +107,22 @@ typedef struct ContractEventTrigger
 	const char *name;
 } ContractEventTrigger;
 
+/*
+ * How a table is laid out on a Citus cluster once flashcard_schema_distribute()
+ * has run (since 1.3): a reference table (a copy on every node) or a table
+ * hash-distributed on a column, with a primary key that includes it.  In
+ * the order distribute() lays them out: referenced tables before the tables
+ * that reference them; the first distributed table anchors the colocation
+ * group of the others.
+ */
+typedef struct ContractDistribution
+{
+	int			since;
+	const char *table;
+	const char *column;			/* distribution column, NULL for a reference table */
+	const char *key;			/* primary key columns when distributed, "(id, user_id)" */
+} ContractDistribution;
+
 extern const char *const contract_versions[];
 extern const int contract_nversions;
 
@@ -126,7 +143,12 @@ extern const int contract_nfunctions;
 extern const ContractFunctionSetting contract_function_settings[];
 extern const int contract_nfunction_settings;
 
+extern const ContractDistribution contract_distribution[];
+extern const int contract_ndistribution;
+
 extern const ContractEventTrigger contract_event_triggers[];
 extern const int contract_nevent_triggers;
+
+extern int	ContractRevision(const char *version);
 
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

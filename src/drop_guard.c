@@ -10,8 +10,10 @@
  * ddl_command_start calls GuardDrop() before anything is dropped: it reads
  * the statement's parse tree, and if the statement would take the tables
  * and the caller is allowed to run it, counts their rows (a plain heap scan:
- * no SPI, no permission check, the caller may already drop them all) and
- * refuses unless flashcard_schema.allow_data_loss is on in the session.
+ * no SPI, no permission check, the caller may already drop them all; for a
+ * table Citus distributes, whose rows are on the shards, a count(*) through
+ * Citus) and refuses unless flashcard_schema.allow_data_loss is on in the
+ * session.
  *
  *-------------------------------------------------------------------------
  */
@@ -26,17 +28,20 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
 
@@ -224,6 +229,28 @@ DropTakesTables(Node *parsetree, const GuardedExtension *ext)
 	return false;
 }
 
+/*
+ * Rows of a table Citus distributes: they are on the shards, not in the
+ * coordinator's table, and only a query through Citus counts them.
+ */
+static uint64
+CountDistributedRows(Oid relid)
+{
+	uint64		n;
+	bool		isnull;
+	char	   *sql = psprintf("SELECT pg_catalog.count(*) FROM %s",
+							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+														  get_rel_name(relid)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count the rows of table %s", get_rel_name(relid));
+	n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return n;
+}
+
 /* Rows of a table, counted under the lock the DROP will take anyway */
 static uint64
 CountRows(Oid relid)
@@ -267,7 +294,7 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 
 		if (!OidIsValid(relid))
 			continue;
-		n = CountRows(relid);
+		n = CitusTable(relid) ? CountDistributedRows(relid) : CountRows(relid);
 		if (n == 0)
 			continue;
 		appendStringInfo(&detail, "%s%s: " UINT64_FORMAT " row%s",

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * flashcard_schema.c
- *	  SQL entry points: revision, status, verification and assertion.
+ *	  SQL entry points: revision, status, verification, assertion and
+ *	  distribution.
  *
  * Every entry point here is referenced by a released extension script and
  * must keep its name and signature in every later library, so that a newer
@@ -11,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "executor/spi.h"
@@ -25,8 +27,10 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "replication.h"
 #include "verify.h"
 
 PG_MODULE_MAGIC;
@@ -152,18 +156,6 @@ KnownVersions(void)
 	return buf.data;
 }
 
-/* Index of a version in the contract, or -1 if this library does not know it */
-static int
-ContractRevision(const char *version)
-{
-	for (int i = 0; i < contract_nversions; i++)
-	{
-		if (strcmp(contract_versions[i], version) == 0)
-			return i;
-	}
-	return -1;
-}
-
 /* Whether a string is shaped like a version: digits, a dot, digits */
 static bool
 IsVersionShaped(const char *s, int len)
@@ -285,14 +277,21 @@ QueryText(const char *sql, const char *arg)
 	return result;
 }
 
+/* status()'s columns: 1.0 to 1.2 declare the first five, 1.3 three more */
+#define STATUS_COLUMNS_1_0 5
+#define STATUS_COLUMNS 8
+
 PG_FUNCTION_INFO_V1(flashcard_schema_status);
 
 /*
- * Installed, library and default versions, and the updates pending.
+ * Installed, library and default versions, and the updates pending; from
+ * 1.3 also whether this server is a standby and which publications and
+ * subscriptions carry the tables.
  *
  * The default version and the update path live in the control file and the
  * script directory, which the server exposes only through SQL functions, so
- * this one entry point uses SPI.
+ * this one entry point uses SPI.  The columns filled are those of the SQL
+ * definition calling: 1.0 to 1.2 declare the first five only.
  */
 Datum
 flashcard_schema_status(PG_FUNCTION_ARGS)
@@ -303,10 +302,15 @@ flashcard_schema_status(PG_FUNCTION_ARGS)
 	char	   *path;
 	ArrayBuildState *pending;
 	MemoryContext caller = CurrentMemoryContext;
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
+	Datum		values[STATUS_COLUMNS];
+	bool		nulls[STATUS_COLUMNS] = {0};
+	int			natts;
 
 	InitMaterializedSRF(fcinfo, 0);
+	natts = rsinfo->setDesc->natts;
+	if (natts != STATUS_COLUMNS_1_0 && natts != STATUS_COLUMNS)
+		elog(ERROR, "flashcard_schema_status() declared with %d columns, expected %d or %d",
+			 natts, STATUS_COLUMNS_1_0, STATUS_COLUMNS);
 	RequireInstalledExtension(&ext);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -347,6 +351,15 @@ flashcard_schema_status(PG_FUNCTION_ARGS)
 	values[4] = BoolGetDatum(default_version != NULL &&
 							 strcmp(ext.version, default_version) == 0 &&
 							 strcmp(FLASHCARD_SCHEMA_VERSION, default_version) == 0);
+	if (natts == STATUS_COLUMNS)
+	{
+		ReplicationFacts facts;
+
+		ReadReplicationFacts(&ext, &facts);
+		values[5] = BoolGetDatum(RecoveryInProgress());
+		values[6] = NameListArray(facts.publications);
+		values[7] = NameListArray(facts.subscriptions);
+	}
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
 }
@@ -436,6 +449,33 @@ EmitFailure(void *arg, const char *object_type, const char *object_name,
 					 expected ? expected : "none", actual ? actual : "none");
 }
 
+/* Raise an error listing every failing check unless the live schema matches a revision */
+static void
+RequireMatchingSchema(const InstalledExtension *ext, int revision)
+{
+	FailureList failures;
+	MemoryContext work;
+	MemoryContext old;
+
+	work = VerifyMemory();
+	old = MemoryContextSwitchTo(work);
+	initStringInfo(&failures.detail);
+	failures.nchecks = 0;
+	failures.nfailed = 0;
+	VerifySchema(ext, revision, EmitFailure, &failures);
+	MemoryContextSwitchTo(old);
+
+	/* The error report copies its strings; the next call resets the context */
+	if (failures.nfailed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
+				 errmsg("flashcard_schema %s does not match its expected schema", ext->version),
+				 errdetail("%d of %d checks failed:%s",
+						   failures.nfailed, failures.nchecks, failures.detail.data),
+				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
+	MemoryContextReset(work);
+}
+
 PG_FUNCTION_INFO_V1(flashcard_schema_assert);
 
 /* Return quietly if the live schema matches the installed revision, else raise an error */
@@ -443,45 +483,81 @@ Datum
 flashcard_schema_assert(PG_FUNCTION_ARGS)
 {
 	InstalledExtension ext;
-	int			revision;
-	FailureList failures;
-	MemoryContext work;
-	MemoryContext old;
 
 	RequireInstalledExtension(&ext);
-	revision = RevisionToCheck(&ext, NULL);
+	RequireMatchingSchema(&ext, RevisionToCheck(&ext, NULL));
+	PG_RETURN_VOID();
+}
 
-	work = VerifyMemory();
-	old = MemoryContextSwitchTo(work);
-	initStringInfo(&failures.detail);
-	failures.nchecks = 0;
-	failures.nfailed = 0;
-	VerifySchema(&ext, revision, EmitFailure, &failures);
-	MemoryContextSwitchTo(old);
+PG_FUNCTION_INFO_V1(flashcard_schema_distribute);
 
-	/* The error report copies its strings; the next call resets the context */
-	if (failures.nfailed > 0)
+/*
+ * Lay the tables out over a Citus cluster (reference tables and tables
+ * distributed by user_id), in the caller's transaction, from a schema that
+ * matches its revision.
+ */
+Datum
+flashcard_schema_distribute(PG_FUNCTION_ARGS)
+{
+	InstalledExtension ext;
+	int			revision;
+
+	if (PG_ARGISNULL(0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_SCHEMA_DEFINITION),
-				 errmsg("flashcard_schema %s does not match its expected schema", ext.version),
-				 errdetail("%d of %d checks failed:%s",
-						   failures.nfailed, failures.nchecks, failures.detail.data),
-				 errhint("SELECT * FROM flashcard_schema_verify() WHERE NOT ok lists each difference.")));
-
-	MemoryContextReset(work);
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("shard_count must not be null"),
+				 errhint("Omit it for the default of 32 shards.")));
+	if (PG_GETARG_INT32(0) < 1 || PG_GETARG_INT32(0) > MAX_SHARD_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("shard_count must be between 1 and %d", MAX_SHARD_COUNT),
+				 errdetail("shard_count was %d.", PG_GETARG_INT32(0))));
+	RequireInstalledExtension(&ext);
+	revision = RevisionToCheck(&ext, NULL);
+	/* Citus first (the clearest refusal), then the schema, then the cluster */
+	RequireCitus();
+	RequireMatchingSchema(&ext, revision);
+	DistributeSchema(&ext, revision, PG_GETARG_INT32(0));
 	PG_RETURN_VOID();
 }
 
 PG_FUNCTION_INFO_V1(flashcard_schema_drop_guard);
 
-/* Event trigger at ddl_command_start: refuse a DROP that would take the tables' rows */
+/*
+ * Event trigger at ddl_command_start: refuse a DROP that would take the
+ * tables' rows; before an update of the extension, warn about the order
+ * replicas must follow.
+ */
 Datum
 flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
 {
+	EventTriggerData *trigdata;
+
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("flashcard_schema_drop_guard() must be called as an event trigger")));
-	GuardDrop((EventTriggerData *) fcinfo->context, allow_data_loss);
+	trigdata = (EventTriggerData *) fcinfo->context;
+	if (IsA(trigdata->parsetree, AlterExtensionStmt))
+		WarnReplicationOrderOnUpdate((AlterExtensionStmt *) trigdata->parsetree);
+	else
+		GuardDrop(trigdata, allow_data_loss);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_replication_warning);
+
+/*
+ * The replication warning of the update step from one version to another,
+ * for the update script to 1.3 (which runs before the event trigger exists,
+ * creates this function, calls it once and drops it).
+ */
+Datum
+flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_VOID();
+	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+							   text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
 }

@@ -32,6 +32,7 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_language.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_policy.h"
@@ -64,6 +65,7 @@
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "contract.h"
 #include "verify.h"
 
@@ -131,6 +133,9 @@ typedef struct VerifyContext
 	void	   *arg;
 	ObjectAddress *members;		/* the extension's members, read once */
 	int			nmembers;
+	bool		citus;			/* Citus is installed: check each table's layout */
+	bool		distributed;	/* and lays out one of the tables at least */
+	CitusLayout *layouts;		/* per contract_tables[] entry */
 } VerifyContext;
 
 /* Emit one check whose outcome is whether expected equals actual */
@@ -1115,12 +1120,42 @@ ConstraintDef(Oid conoid)
 
 /* The definition pg_get_constraintdef would give a contract constraint */
 static char *
-ContractConstraintDef(const ContractConstraint *c, const char *references)
+ContractConstraintDef(const ContractConstraint *c, const char *columns, const char *references)
 {
 	if (c->contype == CONSTRAINT_FOREIGN)
-		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s", c->columns,
+		return psprintf("FOREIGN KEY %s REFERENCES %s ON DELETE %s", columns,
 						references, c->on_delete);
-	return psprintf("%s %s", ContypeName(c->contype), c->columns);
+	return psprintf("%s %s", ContypeName(c->contype), columns);
+}
+
+/* The distributed layout of a table in the revision checked, or NULL */
+static const ContractDistribution *
+DistributionOf(VerifyContext *cxt, const char *table)
+{
+	for (int i = 0; i < contract_ndistribution; i++)
+	{
+		const ContractDistribution *d = &contract_distribution[i];
+
+		if (d->since <= cxt->revision && strcmp(d->table, table) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * The columns a contract constraint has: those of the contract, but for
+ * the primary key of a table distributed by Citus, which includes the
+ * distribution column.
+ */
+static const char *
+ConstraintColumns(VerifyContext *cxt, const ContractConstraint *c)
+{
+	const ContractDistribution *d;
+
+	if (cxt->distributed && c->contype == CONSTRAINT_PRIMARY &&
+		(d = DistributionOf(cxt, c->table)) != NULL && d->key != NULL)
+		return d->key;
+	return c->columns;
 }
 
 /* The server's RI trigger function for a foreign key action ("CASCADE": cascade) */
@@ -1289,7 +1324,7 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		lc->matched = true;
 		Check(cxt, "constraint", c->name, "exists", ContypeName(c->contype),
 			  ContypeName(lc->contype));
-		Check(cxt, "constraint", c->name, "columns", c->columns, lc->columns);
+		Check(cxt, "constraint", c->name, "columns", ConstraintColumns(cxt, c), lc->columns);
 		if (c->contype == CONSTRAINT_FOREIGN)
 		{
 			references = psprintf("%s%s", ContractTableRef(cxt, c->reftable), c->refcolumns);
@@ -1298,7 +1333,8 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 				  lc->contype == CONSTRAINT_FOREIGN ? FkActionName(lc->on_delete) : NULL);
 		}
 		/* The whole definition: catches DEFERRABLE, NOT VALID, ON UPDATE, ... */
-		Check(cxt, "constraint", c->name, "definition", ContractConstraintDef(c, references),
+		Check(cxt, "constraint", c->name, "definition",
+			  ContractConstraintDef(c, ConstraintColumns(cxt, c), references),
 			  ConstraintDef(lc->oid));
 		if (c->contype == CONSTRAINT_FOREIGN && lc->contype == CONSTRAINT_FOREIGN)
 			Check(cxt, "constraint", c->name, "triggers", ExpectedFkTriggers(lc->oid),
@@ -1780,13 +1816,28 @@ IsConstraintTrigger(Form_pg_trigger trig)
 }
 
 /*
+ * Whether a trigger is the one Citus puts on each of its tables on the
+ * coordinator, to send a TRUNCATE on to the shards.
+ */
+static bool
+IsCitusTruncateTrigger(Form_pg_trigger trig)
+{
+	char	   *name = get_func_name(trig->tgfoid);
+
+	return TRIGGER_FOR_TRUNCATE(trig->tgtype) && !TRIGGER_FOR_ROW(trig->tgtype) &&
+		TRIGGER_FOR_AFTER(trig->tgtype) &&
+		get_func_namespace(trig->tgfoid) == PG_CATALOG_NAMESPACE &&
+		name != NULL && strcmp(name, "citus_truncate_trigger") == 0;
+}
+
+/*
  * Report a table's triggers, enabled or not, but those that implement a
  * constraint: a contract foreign key's are checked with it, the others
  * belong to a constraint reported on its own (or to another table's
  * foreign key that references this one, which is that table's business).
  */
 static void
-VerifyTriggers(VerifyContext *cxt, Oid relid)
+VerifyTriggers(VerifyContext *cxt, Oid relid, bool citus_table)
 {
 	Relation	catalog;
 	SysScanDesc scan;
@@ -1801,7 +1852,7 @@ VerifyTriggers(VerifyContext *cxt, Oid relid)
 	{
 		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
 
-		if (IsConstraintTrigger(trig))
+		if (IsConstraintTrigger(trig) || (citus_table && IsCitusTruncateTrigger(trig)))
 			continue;
 		Extra(cxt, "trigger", NameStr(trig->tgname), TriggerDef(tup, RelationGetDescr(catalog)));
 	}
@@ -1973,10 +2024,110 @@ VerifyPolicies(VerifyContext *cxt, Oid relid)
 	table_close(catalog, AccessShareLock);
 }
 
+/*
+ * Read Citus's record of the tables, where Citus is installed: the tables
+ * are then expected in the distributed layout if Citus lays out any of
+ * them (flashcard_schema_distribute() lays out all or none), else local.
+ */
+static void
+LoadLayouts(VerifyContext *cxt)
+{
+	Oid			catalog = CitusMetadataCatalog();
+	Oid		   *relids;
+
+	if (!OidIsValid(catalog))
+		return;
+	cxt->citus = true;
+	relids = palloc(sizeof(Oid) * contract_ntables);
+	for (int i = 0; i < contract_ntables; i++)
+		relids[i] = get_relname_relid(contract_tables[i].name, cxt->ext->namespace);
+	cxt->layouts = palloc(sizeof(CitusLayout) * contract_ntables);
+	CitusLayouts(catalog, relids, contract_ntables, cxt->layouts);
+	for (int i = 0; i < contract_ntables; i++)
+		cxt->distributed |= cxt->layouts[i].method != '\0';
+}
+
+/*
+ * A table's layout as the contract expects it: "local" on a single node or
+ * before 1.3, else "reference" or "distributed by user_id" (colocated with
+ * the first table so distributed).
+ */
+static const char *
+ExpectedLayout(VerifyContext *cxt, const char *table)
+{
+	const ContractDistribution *d = cxt->distributed ? DistributionOf(cxt, table) : NULL;
+	const char *anchor = NULL;
+
+	if (d == NULL)
+		return "local";
+	if (d->column == NULL)
+		return "reference";
+	anchor = d->table;
+	for (int i = 0; i < contract_ndistribution; i++)
+	{
+		if (contract_distribution[i].since <= cxt->revision && contract_distribution[i].column != NULL)
+		{
+			anchor = contract_distribution[i].table;
+			break;
+		}
+	}
+	if (strcmp(anchor, table) == 0)
+		return psprintf("distributed by %s", d->column);
+	return psprintf("distributed by %s, colocated with %s", d->column, anchor);
+}
+
+/* A table's layout as Citus records it, spelled as ExpectedLayout() spells it */
+static const char *
+LayoutName(VerifyContext *cxt, Oid relid, const CitusLayout *layout)
+{
+	const char *column;
+	const char *anchor = NULL;
+	int			colocation = 0;
+
+	switch (layout->method)
+	{
+		case '\0':
+			return "local";
+		case 'n':
+			return layout->model == 't' ? "reference" : "citus local";
+		case 'h':
+			break;
+		case 'a':
+			return "distributed by append";
+		case 'r':
+			return "distributed by range";
+		default:
+			return psprintf("distributed by method '%c'", layout->method);
+	}
+	column = AttributeNumberIsValid(layout->column) ? get_attname(relid, layout->column, true) : NULL;
+	if (column == NULL)
+		column = "an unknown column";
+	/* The first table the contract distributes anchors the colocation group */
+	for (int i = 0; i < contract_ndistribution && anchor == NULL; i++)
+	{
+		const ContractDistribution *d = &contract_distribution[i];
+
+		/* (whatever the revision checked: this describes what is there) */
+		if (d->column == NULL)
+			continue;
+		anchor = d->table;
+		for (int j = 0; j < contract_ntables; j++)
+		{
+			if (strcmp(contract_tables[j].name, anchor) == 0)
+				colocation = cxt->layouts[j].method == 'h' ? cxt->layouts[j].colocation : -1;
+		}
+	}
+	if (anchor == NULL || strcmp(get_rel_name(relid), anchor) == 0)
+		return psprintf("distributed by %s", column);
+	return psprintf("distributed by %s, %scolocated with %s", column,
+					layout->colocation == colocation ? "" : "not ", anchor);
+}
+
 /* Check one table and everything on it */
 static void
-VerifyTable(VerifyContext *cxt, const char *table)
+VerifyTable(VerifyContext *cxt, int index)
 {
+	const char *table = contract_tables[index].name;
 	HeapTuple	tup;
 	Form_pg_class rel;
 	Oid			relid;
@@ -2034,12 +2185,15 @@ VerifyTable(VerifyContext *cxt, const char *table)
 	Check(cxt, "table", table, "inheritance", "none", inheritance);
 	Check(cxt, "table", table, "row security", "disabled", rowsecurity);
 	Check(cxt, "table", table, "privileges", ContractPrivileges(cxt, owner), privileges);
+	if (cxt->citus)
+		Check(cxt, "table", table, "distribution", ExpectedLayout(cxt, table),
+			  LayoutName(cxt, relid, &cxt->layouts[index]));
 
 	cons = LoadConstraints(relid, &ncons);
 	VerifyColumns(cxt, table, relid, natts, cons, ncons);
 	VerifyConstraints(cxt, table, relid, cons, ncons);
 	VerifyIndexes(cxt, table, relid, cons, ncons);
-	VerifyTriggers(cxt, relid);
+	VerifyTriggers(cxt, relid, cxt->layouts != NULL && cxt->layouts[index].method != '\0');
 	/* relhasrules is set whenever a rule is added (and cleared when the last goes) */
 	if (hasrules)
 		VerifyRules(cxt, relid);
@@ -2228,7 +2382,8 @@ ContractHas(int revision, Oid classid, const char *name)
 	else if (classid == ProcedureRelationId)
 	{
 		for (int i = 0; i < contract_nfunctions; i++)
-			if (contract_functions[i].since <= revision && strcmp(contract_functions[i].name, name) == 0)
+			if (CONTRACT_IN(&contract_functions[i], revision) &&
+				strcmp(contract_functions[i].name, name) == 0)
 				return true;
 	}
 	else if (classid == EventTriggerRelationId)
@@ -2323,10 +2478,11 @@ VerifyMembers(VerifyContext *cxt)
 void
 VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, void *arg)
 {
-	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0};
+	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0, false, false, NULL};
 	const char *previous = NULL;
 
 	LoadMembers(&cxt);
+	LoadLayouts(&cxt);
 
 	VerifyEncoding(&cxt);
 
@@ -2343,12 +2499,12 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	for (int i = 0; i < contract_ntables; i++)
 	{
 		if (contract_tables[i].since <= revision)
-			VerifyTable(&cxt, contract_tables[i].name);
+			VerifyTable(&cxt, i);
 	}
 
 	for (int i = 0; i < contract_nfunctions; i++)
 	{
-		if (contract_functions[i].since <= revision)
+		if (CONTRACT_IN(&contract_functions[i], revision))
 			VerifyFunction(&cxt, &contract_functions[i]);
 	}
 	for (int i = 0; i < contract_nevent_triggers; i++)

@@ -745,6 +745,9 @@ SELECT is_empty(:'failing', 'after the drift cases: every verify() row is ok aga
 ------------------------------------------------------------------------------
 -- A database at 1.0 served by the current library.
 ------------------------------------------------------------------------------
+-- status()'s signature before 1.3, and in 1.3 (three more columns)
+SELECT '(OUT installed_version text, OUT library_version text, OUT default_version text, OUT pending text[], OUT up_to_date boolean) RETURNS SETOF record' AS status_1_0,
+       '(OUT installed_version text, OUT library_version text, OUT default_version text, OUT pending text[], OUT up_to_date boolean, OUT in_recovery boolean, OUT publications text[], OUT subscriptions text[]) RETURNS SETOF record' AS status_1_3 \gset
 SAVEPOINT old;
 DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.0';
@@ -760,17 +763,19 @@ SELECT lives_ok('SELECT flashcard_schema_assert()', 'at 1.0: assert() is quiet')
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.3') WHERE NOT ok AND check_name <> 'privileges'$$,
-    $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2, C1, C2', 'A1, A2, B1, B2'),
+    format($$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2, C1, C2', 'A1, A2, B1, B2'),
              ('column', 'users.last_login_at', 'exists', 'column', NULL::text),
              ('column', 'users.last_login_ip', 'exists', 'column', NULL::text),
              ('column', 'reviews.quality', 'type', 'integer', 'reviewrating'),
              ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
+             ('function', 'flashcard_schema_status', 'signature', %1$L, %2$L),
              ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
              ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
              ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public, pg_temp', 'search_path=pg_catalog, public'),
              ('function', 'flashcard_schema_drop_guard', 'exists', 'function', NULL::text),
-             ('event trigger', 'flashcard_schema_drop_guard', 'exists', 'event trigger', NULL::text)$$,
-    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard)');
+             ('function', 'flashcard_schema_distribute', 'exists', 'function', NULL::text),
+             ('event trigger', 'flashcard_schema_drop_guard', 'exists', 'event trigger', NULL::text)$$, :'status_1_3', :'status_1_0'),
+    'at 1.0: verify(''1.3'') reports the missing 1.1, 1.2 and 1.3 facts (1.3: pg_temp last in the functions'' search_path, the DROP guard, distribute())');
 -- A table owner's privileges as \dp prints them: arwdDxt, and from PostgreSQL
 -- 17 on arwdDxtm (MAINTAIN).
 SELECT pg_catalog.regexp_replace(pg_catalog.acldefault('r', current_user::regrole)::text,
@@ -797,7 +802,7 @@ SELECT results_eq(
     'at 1.0: verify(''1.1'') reports the missing 1.1 facts');
 ALTER EXTENSION flashcard_schema UPDATE;
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
-    format($$VALUES (%L, %L, %L, '{}'::text[], true)$$, :'latest', :'latest', :'latest'),
+    format($$VALUES (%L, %L, %L, '{}'::text[], true, false, '{}'::text[], '{}'::text[])$$, :'latest', :'latest', :'latest'),
     'after ALTER EXTENSION UPDATE: status() is up to date');
 SELECT is_empty(:'failing', 'after ALTER EXTENSION UPDATE: every verify() row is ok');
 ROLLBACK TO SAVEPOINT old;
@@ -806,16 +811,18 @@ ROLLBACK TO SAVEPOINT old;
 SELECT results_eq(
     $$SELECT object_type, object_name, check_name, expected, actual
       FROM flashcard_schema_verify('1.0') WHERE NOT ok AND check_name <> 'privileges'$$,
-    $$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
+    format($$VALUES ('type', 'decklevel', 'labels', 'A1, A2, B1, B2', 'A1, A2, B1, B2, C1, C2'),
              ('column', 'users.last_login_at', 'extra', NULL::text, 'timestamp with time zone'),
              ('column', 'users.last_login_ip', 'extra', NULL::text, 'character varying(45)'),
              ('column', 'reviews.quality', 'type', 'reviewrating', 'integer'),
              ('function', 'flashcard_schema_revision', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
+             ('function', 'flashcard_schema_status', 'signature', %2$L, %1$L),
              ('function', 'flashcard_schema_status', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
              ('function', 'flashcard_schema_verify', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
              ('function', 'flashcard_schema_assert', 'settings', 'search_path=pg_catalog, public', 'search_path=pg_catalog, public, pg_temp'),
              ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_drop_guard()'),
-             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard')$$,
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'event trigger flashcard_schema_drop_guard'),
+             ('extension', 'flashcard_schema', 'extra', NULL::text, 'function flashcard_schema_distribute(integer)')$$, :'status_1_3', :'status_1_0'),
     'at 1.3: verify(''1.0'') reports the 1.1, 1.2 and 1.3 facts as differences');
 SELECT results_eq(
     $$SELECT object_name, expected, actual FROM flashcard_schema_verify('1.0')
@@ -888,7 +895,7 @@ SELECT ok(NOT (SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls
           'running as verify_drift_nobody, a role without special privileges');
 SELECT is(flashcard_schema_revision(), :'latest', 'unprivileged role: revision() works');
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
-    format($$VALUES (%L, %L, %L, '{}'::text[], true)$$, :'latest', :'latest', :'latest'),
+    format($$VALUES (%L, %L, %L, '{}'::text[], true, false, '{}'::text[], '{}'::text[])$$, :'latest', :'latest', :'latest'),
     'unprivileged role: status() works');
 SELECT is_empty(:'failing', 'unprivileged role: verify() works and every row is ok');
 SELECT lives_ok('SELECT flashcard_schema_assert()', 'unprivileged role: assert() works and is quiet');
