@@ -33,6 +33,27 @@ echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh)"
 # is not 15-17: citus.t then skips itself.
 bash "$TOP/test/bin/citus.sh" || status=1
 
+# citus.t also takes a test-only revision 1.4 (test/lib/citus_1_4, written
+# the Citus-safe way) up and down a distributed cluster: its two scripts sit
+# beside the real ones while the multi-server tests run, and only then.
+EXTDIR="$($PG_CONFIG --sharedir)/extension"
+TEST_ONLY_SCRIPTS=()
+remove_test_only_scripts() {
+    if [ ${#TEST_ONLY_SCRIPTS[@]} -gt 0 ]; then
+        "${SUDO[@]}" rm -f "${TEST_ONLY_SCRIPTS[@]}"
+        TEST_ONLY_SCRIPTS=()
+    fi
+}
+trap remove_test_only_scripts EXIT
+if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
+    for f in "$TOP"/test/lib/citus_1_4/flashcard_schema--*.sql; do
+        if [ ! -e "$EXTDIR/${f##*/}" ]; then
+            TEST_ONLY_SCRIPTS+=("$EXTDIR/${f##*/}")
+            "${SUDO[@]}" install -m 644 "$f" "$EXTDIR/"
+        fi
+    done
+fi
+
 echo "== multi-server tests (prove test/t/cluster/*.t)"
 # PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
 # tests run as postgres, from a directory of their own it can write.
@@ -49,4 +70,5 @@ fi
     PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
     TESTDIR="$CLUSTER_TMP" FLASHCARD_SCHEMA_TOP="$TOP" prove ./*.t) || status=1
 rm -rf "$CLUSTER_TMP"
+remove_test_only_scripts
 exit $status

@@ -129,7 +129,8 @@ sub verify_clean_everywhere
 }
 
 # Per-table digest of every row, "rows:md5": the rows as jsonb in id order,
-# NULL columns left out (columns added later are NULL) and reviews.quality as
+# NULL columns left out (columns added later are NULL), reviews.response_ms
+# (test/lib/citus_1_4's column, a copy of time_taken) too, and reviews.quality as
 # its 1.3 integer (AGAIN..EASY are 1..4 before 1.3), so that the same rows
 # give the same digest at every version and in every layout.
 sub digests
@@ -139,7 +140,7 @@ sub digests
 	for my $t (@tables)
 	{
 		my $row = $t eq 'reviews'
-		  ? "to_jsonb(t) || jsonb_build_object('quality', coalesce(array_position("
+		  ? "(to_jsonb(t) - 'response_ms') || jsonb_build_object('quality', coalesce(array_position("
 		  . "ARRAY['AGAIN', 'HARD', 'GOOD', 'EASY'], t.quality::text), t.quality::text::int))"
 		  : 'to_jsonb(t)';
 		my $out = $coord->safe_psql($db, "SELECT jsonb_strip_nulls($row)::text FROM $t t ORDER BY t.id");
@@ -455,27 +456,86 @@ is(orphans($db), join(',', (0) x 9), '... no orphans (9 anti-joins)');
 
 my $now = digests($db);
 my ($ret, $err) = psql_error($coord, $db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'");
-like($err, qr/ERROR:\s+55000: cannot downgrade flashcard_schema below 1\.3 while its tables are distributed/,
+like($err, qr/ERROR:\s+55000: cannot downgrade flashcard_schema below 1\.3 while Citus distributes its tables/,
 	'distributed: UPDATE TO 1.2 refuses (55000)')
   or diag($err);
 is(versions($db), join(',', ($default_version) x 3), "... $default_version stays on all three nodes");
 is_deeply(digests($db), $now, '... every row unchanged');
 verify_clean_everywhere($db, 'after the refused downgrade');
 
+# --- g2. a Citus-safe revision up and down on the distributed install -----------
+
+# test/lib/citus_1_4: a test-only 1.3 <-> 1.4 pair written by README's
+# "Adding a revision" rules; test/bin/run.sh installs it beside the real
+# scripts for this test (the library knows no 1.4, so no verify() at 1.4).
+my $sharedir = `pg_config --sharedir`;
+chomp $sharedir;
+SKIP:
+{
+	skip 'the test-only 1.4 scripts (test/lib/citus_1_4) are not installed', 9
+	  unless -f "$sharedir/extension/flashcard_schema--1.3--1.4.sql";
+	# On each shard: 1 when reviews has the column, and the rows where it is not time_taken.
+	my $shards_have = sub {
+		return $coord->safe_psql($db,
+			q{SELECT string_agg(result, ',' ORDER BY shardid) FROM run_command_on_shards('reviews',
+			    $$SELECT count(*) FROM pg_attribute WHERE attrelid = '%s'::regclass
+			         AND attname = 'response_ms' AND NOT attisdropped$$)});
+	};
+	my $t0 = time;
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+	is(versions($db), '1.4,1.4,1.4',
+		sprintf('distributed: 1.3 -> 1.4 (test-only, Citus-safe), one command on the coordinator (%.2f s): 1.4 on all three nodes', time - $t0));
+	is( join(',', map {
+				$_->safe_psql($db,
+					q{SELECT count(*) FROM pg_attribute WHERE attrelid = 'reviews'::regclass
+					   AND attname = 'response_ms' AND NOT attisdropped})
+			} @nodes) . ' / shards ' . $shards_have->(),
+		'1,1,1 / shards 1,1,1,1',
+		'... reviews.response_ms on the coordinator, both workers and every shard');
+	is( $coord->safe_psql($db,
+			q{SELECT string_agg(result, ',' ORDER BY shardid) FROM run_command_on_shards('reviews',
+			    $$SELECT count(*) FROM pg_index WHERE indrelid = '%s'::regclass
+			         AND position('ix_reviews_response_ms' in indexrelid::regclass::text) > 0$$)}),
+		'1,1,1,1', '... its index on every shard');
+	is( $coord->safe_psql($db,
+			q{SELECT count(*) FILTER (WHERE response_ms IS DISTINCT FROM time_taken) || '/' || count(*) FROM reviews}),
+		'0/' . $coord->safe_psql($db, 'SELECT count(*) FROM reviews'),
+		'... filled from time_taken in every row, once (on the shards)');
+	is_deeply(digests($db), $now, '... every other column of every row unchanged');
+
+	$t0 = time;
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
+	is(versions($db), join(',', ($default_version) x 3),
+		sprintf('distributed: 1.4 -> 1.3, one command on the coordinator (%.2f s): 1.3 on all three nodes', time - $t0));
+	is( join(',', map {
+				$_->safe_psql($db,
+					q{SELECT count(*) FROM pg_attribute WHERE attrelid = 'reviews'::regclass
+					   AND attname = 'response_ms' AND NOT attisdropped})
+			} @nodes) . ' / shards ' . $shards_have->(),
+		'0,0,0 / shards 0,0,0,0',
+		'... the column is gone from the coordinator, both workers and every shard');
+	is_deeply(digests($db), $now, '... every row unchanged');
+	my @bad = map { my ($n, @b) = failing($_, $db); @b } @nodes;
+	is(scalar(@bad), 0, '... verify() clean on all three nodes')
+	  or diag(join("\n", @bad));
+}
+
 # --- h. distribute() refuses ---------------------------------------------------
 
 SKIP:
 {
-	skip 'flashcard_schema_distribute() is not there yet', 4 unless has_distribute($db);
+	skip 'flashcard_schema_distribute() is not there yet', 6 unless has_distribute($db);
 
 	($ret, $err) = psql_error($coord, $db, 'SELECT flashcard_schema_distribute(4)');
-	like($err, qr/ERROR:\s+55000: .*already distributed/, 'distribute() a second time refuses (55000)')
+	like($err, qr/ERROR:\s+55000: flashcard_schema is already distributed/,
+		'distribute() a second time refuses (55000)')
 	  or diag($err);
 
 	$coord->safe_psql('postgres', 'CREATE DATABASE nocitus');
 	$coord->safe_psql('nocitus', 'CREATE EXTENSION flashcard_schema');
 	($ret, $err) = psql_error($coord, 'nocitus', 'SELECT flashcard_schema_distribute()');
-	like($err, qr/ERROR:\s+55000: .*citus/i, 'distribute() without the citus extension refuses (55000)')
+	like($err, qr/ERROR:\s+55000: extension "citus" is not installed in this database/,
+		'distribute() without the citus extension refuses (55000)')
 	  or diag($err);
 
 	citus_database('lacking');
@@ -484,11 +544,25 @@ SKIP:
 		'SET citus.enable_ddl_propagation TO off; DROP EXTENSION flashcard_schema');
 	($ret, $err) = psql_error($coord, 'lacking', 'SELECT flashcard_schema_distribute()');
 	my $where = sprintf('%s:%d', $workers[1]->host, $workers[1]->port);
-	like($err, qr/ERROR:\s+55000: .*\Q$where\E/s,
+	like($err, qr/ERROR:\s+55000: extension "flashcard_schema" is not installed on worker \Q$where\E/,
 		"distribute() with a worker lacking the extension refuses (55000), naming it ($where)")
 	  or diag($err);
 	is($coord->safe_psql('lacking', 'SELECT count(*) FROM pg_dist_partition'),
 		0, '... and distributes nothing');
+
+	# A worker with rows in its own copy of a table: distributed tables would hide them.
+	citus_database('rows_on_worker');
+	$coord->safe_psql('rows_on_worker', 'CREATE EXTENSION flashcard_schema');
+	$coord->safe_psql('rows_on_worker', "INSERT INTO decks (name, level) VALUES ('on the coordinator', 'A1')");
+	$workers[0]->safe_psql('rows_on_worker', "INSERT INTO decks (name, level) VALUES ('written on a worker', 'A1')");
+	($ret, $err) = psql_error($coord, 'rows_on_worker', 'SELECT flashcard_schema_distribute()');
+	$where = sprintf('%s:%d', $workers[0]->host, $workers[0]->port);
+	like($err, qr/ERROR:\s+55000: worker \Q$where\E holds 1 rows in its own copies of the tables of flashcard_schema/,
+		"distribute() with rows in a worker's own tables refuses (55000), naming it")
+	  or diag($err);
+	is( $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM pg_dist_partition')
+		  . ' ' . $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM decks'),
+		'0 1', '... and distributes nothing, the coordinator\'s row still there');
 }
 
 # --- i. the application on a distributed database -----------------------------
