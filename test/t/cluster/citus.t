@@ -412,6 +412,8 @@ is( $coord->safe_psql($db, "SELECT count(*) FROM ($due_sql) q"),
 
 # --- f. cascades into every shard --------------------------------------------
 
+my ($ret, $err);
+
 my $before = counts($db);
 my $deck = '20000000-0000-4000-8000-000000000001';
 my %gone = (
@@ -452,10 +454,61 @@ is(join(',', map { on_shards($db, $_, "user_id = '$user'") } @distributed), '0,0
 	'... none is left on any shard');
 is(orphans($db), join(',', (0) x 9), '... no orphans (9 anti-joins)');
 
+# What the app's ORM sends to delete a learner or a deck (relationships with
+# cascade "all, delete-orphan"): each child row deleted by its id alone (which
+# Citus sends to every shard, in parallel), then the parent, one transaction.
+# Citus refuses the write to the reference table after parallel writes to the
+# shards; in sequential mode (the setting the app must use) it goes through.
+sub orm_delete
+{
+	my ($parent, $id, $sequential) = @_;
+	my @children = $parent eq 'users'
+	  ? map { [ $_, "user_id = '$id'" ] } qw(reviews card_statistics user_deck_progress user_settings refresh_tokens)
+	  : (
+		(map { [ $_, "card_id IN (SELECT id FROM cards WHERE deck_id = '$id')" ] } qw(reviews card_statistics)),
+		[ 'user_deck_progress', "deck_id = '$id'" ],
+		[ 'cards', "deck_id = '$id'" ]);
+	my $sql = "BEGIN;\n";
+	$sql .= "SET LOCAL citus.multi_shard_modify_mode = 'sequential';\n" if $sequential;
+	for my $c (@children)
+	{
+		my ($table, $where) = @$c;
+		$sql .= "DELETE FROM $table WHERE id = '$_';\n"
+		  for split /\n/, $coord->safe_psql($db, "SELECT id FROM $table WHERE $where ORDER BY id");
+	}
+	$sql .= "DELETE FROM $parent WHERE id = '$id';\nCOMMIT;\n";
+	return psql_error($coord, $db, $sql);
+}
+my $orm_user = '10000000-0000-4000-8000-000000000008';
+my $orm_deck = '20000000-0000-4000-8000-0000000000ff';
+# a small deck (one card studied by 10 learners) so that row-by-row stays quick
+$coord->safe_psql($db, qq{
+INSERT INTO decks (id, name, level) VALUES ('$orm_deck', 'ORM deck', 'A1');
+INSERT INTO cards (id, deck_id, front_text, back_text) VALUES ('30000000-0000-4000-8000-0000000000ff', '$orm_deck', 'ένα', 'one');
+INSERT INTO card_statistics (user_id, card_id) SELECT id, '30000000-0000-4000-8000-0000000000ff' FROM users WHERE email LIKE 'learner1_\@%';
+INSERT INTO reviews (user_id, card_id, quality, time_taken) SELECT id, '30000000-0000-4000-8000-0000000000ff', 3, 5 FROM users WHERE email LIKE 'learner1_\@%';
+INSERT INTO user_deck_progress (user_id, deck_id) SELECT id, '$orm_deck' FROM users WHERE email LIKE 'learner1_\@%';});
+($ret, $err) = orm_delete('users', $orm_user, 0);
+like($err, qr/ERROR:\s+\w+: cannot execute DML on table "users" because there was a parallel DML access to distributed table/,
+	'the ORM\'s way of deleting a learner (children by id, then users) fails in Citus\'s default parallel mode')
+  or diag($err);
+($ret, $err) = orm_delete('decks', $orm_deck, 0);
+like($err, qr/ERROR:\s+\w+: cannot execute DML on table "cards" because there was a parallel DML access to distributed table/,
+	'... and so does its way of deleting a deck (statistics, reviews, progress by id, then cards, then decks)')
+  or diag($err);
+($ret, $err) = orm_delete('users', $orm_user, 1);
+is($ret . $err, '0', 'with SET LOCAL citus.multi_shard_modify_mode = sequential, deleting the learner that way works');
+($ret, $err) = orm_delete('decks', $orm_deck, 1);
+is($ret . $err, '0', '... and deleting the deck that way too');
+is(orphans($db), join(',', (0) x 9), '... no orphans (9 anti-joins)');
+is($coord->safe_psql($db, "SELECT (SELECT count(*) FROM users WHERE id = '$orm_user') + (SELECT count(*) FROM decks WHERE id = '$orm_deck')
+                            + (SELECT count(*) FROM card_statistics WHERE user_id = '$orm_user')"),
+	0, '... both gone with their rows');
+
 # --- g. a downgrade below 1.3 refuses ----------------------------------------
 
 my $now = digests($db);
-my ($ret, $err) = psql_error($coord, $db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'");
+($ret, $err) = psql_error($coord, $db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'");
 like($err, qr/ERROR:\s+55000: cannot downgrade flashcard_schema below 1\.3 while Citus distributes its tables/,
 	'distributed: UPDATE TO 1.2 refuses (55000)')
   or diag($err);
