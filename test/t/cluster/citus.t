@@ -18,7 +18,12 @@
 #   g. a downgrade below 1.3 on the distributed install refuses, changing nothing;
 #   h. distribute() refuses: a second time, without citus, with a worker
 #      lacking the extension;
-#   i. the application's ORM test (test/t/app_orm.t) on a distributed database.
+#   i. the application's ORM test (test/t/app_orm.t) on a distributed database,
+#      with citus.multi_shard_modify_mode = sequential (and without: exactly
+#      deleting a learner through the ORM fails; the ORM's row-by-row deletes
+#      of a learner and of a deck are also run by hand in f).
+# Also a test-only revision 1.4 (test/lib/citus_1_4, installed by run.sh) up
+# and down the distributed cluster.
 #
 # Skips when Citus is not installed for this server (test/bin/citus.sh builds
 # it).  Needs PostgreSQL's TAP modules and a non-root user; test/bin/run.sh
@@ -404,6 +409,12 @@ like($plan, qr/(Bitmap Index Scan on|Index (Only )?Scan using) ix_card_statistic
 	'... which reads the shard by ix_card_statistics_user_due_cards')
   or diag($plan);
 note($plan);
+# The repository's get_due_cards as the app sends it (no status filter, no limit).
+$plan = $coord->safe_psql($db,
+	"EXPLAIN (COSTS OFF) SELECT * FROM card_statistics
+	  WHERE user_id = '$learner' AND next_review_date <= current_date ORDER BY next_review_date");
+like($plan, qr/Task Count: 1\n/, "the app's get_due_cards for one learner is one task too")
+  or diag($plan);
 is( $coord->safe_psql($db, "SELECT count(*) FROM ($due_sql) q"),
 	$coord->safe_psql($db,
 		"SELECT least(20, count(*)) FROM card_statistics WHERE user_id = '$learner'
@@ -620,13 +631,25 @@ SKIP:
 
 # --- i. the application on a distributed database -----------------------------
 
-# app_db(NAME): a fresh distributed database as the app's would be.
+# app_db(NAME, SHARDS): a fresh distributed database as the app's would be
+# (SHARDS undef: distribute()'s default).
 sub app_db
 {
-	my ($name) = @_;
+	my ($name, $shards) = @_;
 	citus_database($name);
 	$coord->safe_psql($name, 'CREATE EXTENSION flashcard_schema; CREATE EXTENSION "uuid-ossp"');
-	distribute($name, 4);
+	if (defined $shards)
+	{
+		distribute($name, $shards);
+	}
+	else
+	{
+		my $t0 = time;
+		$coord->safe_psql($name, 'SELECT flashcard_schema_distribute()');
+		is( $coord->safe_psql($name,
+				q{SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'card_statistics'::regclass}),
+			32, sprintf('flashcard_schema_distribute() without an argument: 32 shards (%.2f s, empty tables)', time - $t0));
+	}
 	return $name;
 }
 
@@ -652,7 +675,7 @@ sub run_app
 # connection with jit on, 0.24-0.65 s with it off (a plain server: 0.13 s,
 # 0.01 s).  With jit on, app_orm.t takes about 63 s here instead of ~10 s.
 my $seq = 'citus.multi_shard_modify_mode=sequential,jit=off';
-my ($out, $status, $took) = run_app(app_db('app_seq'), $seq);
+my ($out, $status, $took) = run_app(app_db('app_seq', 4), $seq);
 my @not_ok = grep { /^not ok/ } split /\n/, $out;
 my ($planned) = $out =~ /^1\.\.(\d+)$/m;
 ok($status == 0 && !@not_ok && $planned && $planned > 30,
@@ -663,7 +686,7 @@ ok($status == 0 && !@not_ok && $planned && $planned > 30,
 # Without the setting the app's ORM deletes a learner's children row by row
 # (by id, in parallel across shards), then the learner from the reference
 # table users, in one transaction: Citus refuses that.  Everything else works.
-($out, $status, $took) = run_app(app_db('app_par'), 'jit=off');
+($out, $status, $took) = run_app(app_db('app_par', undef), 'jit=off');
 @not_ok = grep { /^not ok/ } split /\n/, $out;
 note($out);
 is(join("\n", @not_ok), 'not ok 40 - cascade: ran to the end',
