@@ -584,6 +584,22 @@ SKIP:
 	  or diag(join("\n", @bad));
 }
 
+# --- g3. the DROP guard counts the rows on the shards ---------------------------
+
+# The coordinator's own tables are empty once distributed: the guard must
+# count through Citus.
+my $counts = counts($db);
+my $total = 0;
+$total += $_ for values %$counts;
+($ret, $err) = psql_error($coord, $db, 'DROP EXTENSION flashcard_schema');
+like($err, qr/ERROR:\s+55000: DROP EXTENSION would drop the tables of flashcard_schema with $total rows of data/,
+	"distributed: DROP EXTENSION refuses, counting the $total rows on the shards and reference tables")
+  or diag($err);
+like($err, qr/reviews: $counts->{reviews} rows/, "... the detail names reviews' $counts->{reviews} rows")
+  or diag($err);
+is(versions($db) . ' ' . $coord->safe_psql($db, 'SELECT count(*) FROM reviews'),
+	join(',', ($default_version) x 3) . " $counts->{reviews}", '... and drops nothing');
+
 # --- h. distribute() refuses ---------------------------------------------------
 
 SKIP:
