@@ -3,7 +3,7 @@
 # coordinator and two workers (README, "Scaling out with Citus").
 #
 #   a. CREATE EXTENSION flashcard_schema VERSION '1.0' on the coordinator
-#      reaches both workers; fixture rows plus a few hundred generated learners;
+#      reaches both workers; fixture rows plus 200 generated learners;
 #   b. every released update and downgrade step, run once on the coordinator
 #      on local (not yet distributed) tables: the version moves on all three
 #      nodes, verify() is clean on each, no row changes;
@@ -12,18 +12,20 @@
 #      all still extension members, keys including user_id, rows unchanged,
 #      verify() clean on every node;
 #   d. drift is still caught on every node (a dropped foreign key, an extra index);
-#   e. the app's due-cards query for one learner runs on one shard, by the due index;
+#   e. the app's due-cards queries for one learner run on one shard, by the due index;
 #   f. deleting a deck (a reference table) or a learner cascades into every
-#      shard, nothing orphaned;
-#   g. a downgrade below 1.3 on the distributed install refuses, changing nothing;
+#      shard, nothing orphaned; the ORM's way of deleting them (children by
+#      id, then the parent) needs citus.multi_shard_modify_mode = sequential;
+#   g. a downgrade below 1.3 refuses, changing nothing; a test-only revision
+#      1.4 (test/lib/citus_1_4, put in place by run.sh) goes up and down with
+#      one command on the coordinator, reaching every node and shard; the DROP
+#      guard counts the rows on the shards;
 #   h. distribute() refuses: a second time, without citus, with a worker
-#      lacking the extension;
-#   i. the application's ORM test (test/t/app_orm.t) on a distributed database,
-#      with citus.multi_shard_modify_mode = sequential (and without: exactly
-#      deleting a learner through the ORM fails; the ORM's row-by-row deletes
-#      of a learner and of a deck are also run by hand in f).
-# Also a test-only revision 1.4 (test/lib/citus_1_4, installed by run.sh) up
-# and down the distributed cluster.
+#      lacking the extension or holding rows of its own; without an argument
+#      it makes 32 shards;
+#   i. the application's ORM test (test/t/app_orm.t) passes on a distributed
+#      database with sessions in sequential mode; without it, exactly deleting
+#      a learner fails.
 #
 # Skips when Citus is not installed for this server (test/bin/citus.sh builds
 # it).  Needs PostgreSQL's TAP modules and a non-root user; test/bin/run.sh
@@ -163,46 +165,12 @@ sub psql_error
 	return ($ret, $err);
 }
 
-sub has_distribute
-{
-	my ($db) = @_;
-	return $coord->safe_psql($db,
-		q{SELECT to_regprocedure('flashcard_schema_distribute(integer)') IS NOT NULL}) eq 't';
-}
-
-# distribute(DB, SHARDS): flashcard_schema_distribute(SHARDS) on the
-# coordinator; until that function exists, the equivalent SQL (verified by
-# hand on PostgreSQL 15 + Citus 13.2.2).  Returns what it ran.
+# distribute(DB, SHARDS): flashcard_schema_distribute(SHARDS) on the coordinator.
 sub distribute
 {
 	my ($db, $shards) = @_;
-	if (has_distribute($db))
-	{
-		$coord->safe_psql($db, "SELECT flashcard_schema_distribute($shards)");
-		return 'flashcard_schema_distribute()';
-	}
-	my @fks = split /\n/, $coord->safe_psql($db,
-		"SELECT conrelid::regclass::text || '|' || conname || '|' || pg_get_constraintdef(oid)
-		   FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY ($table_array)
-		  ORDER BY 1");
-	my $sql = "BEGIN;\nSET LOCAL citus.multi_shard_modify_mode = 'sequential';\n";
-	my @fk = map { [ split /\|/, $_, 3 ] } @fks;
-	$sql .= "ALTER TABLE $_->[0] DROP CONSTRAINT $_->[1];\n" for @fk;
-	$sql .= "ALTER TABLE $_ DROP CONSTRAINT ${_}_pkey;\n" for @distributed;
-	$sql .= "SELECT create_reference_table('$_');\n" for @reference;
-	$sql .= "SELECT create_distributed_table('card_statistics', 'user_id', shard_count := $shards);\n";
-	$sql .= "SELECT create_distributed_table('$_', 'user_id', colocate_with := 'card_statistics');\n"
-	  for grep { $_ ne 'card_statistics' } @distributed;
-	$sql .= "SELECT truncate_local_data_after_distributing_table('$_');\n" for @tables;
-	$sql .= "ALTER TABLE $_ DROP CONSTRAINT IF EXISTS ${_}_pkey;\n"
-	  . "ALTER TABLE $_ ADD CONSTRAINT ${_}_pkey PRIMARY KEY (id, user_id);\n"
-	  for @distributed;
-	$sql .= "ALTER TABLE $_->[0] DROP CONSTRAINT IF EXISTS $_->[1];\n"
-	  . "ALTER TABLE $_->[0] ADD CONSTRAINT $_->[1] $_->[2];\n"
-	  for @fk;
-	$sql .= "COMMIT;\n";
-	$coord->safe_psql($db, $sql);
-	return 'the equivalent SQL (flashcard_schema_distribute() is not there yet)';
+	$coord->safe_psql($db, "SELECT flashcard_schema_distribute($shards)");
+	return;
 }
 
 # Rows of the per-learner tables on the shards themselves (through
@@ -318,8 +286,8 @@ for my $to ('1.1', '1.2', '1.3', '1.2', '1.1', '1.0', $default_version)
 # --- c. distribute --------------------------------------------------------
 
 my $t0 = time;
-my $how = distribute($db, 4);
-diag(sprintf('distributed with %s in %.2f s', $how, time - $t0));
+distribute($db, 4);
+diag(sprintf('flashcard_schema_distribute(4) took %.2f s', time - $t0));
 
 is_deeply(digests($db), $base, 'distributed: every row unchanged (8 table digests)');
 
@@ -602,10 +570,7 @@ is(versions($db) . ' ' . $coord->safe_psql($db, 'SELECT count(*) FROM reviews'),
 
 # --- h. distribute() refuses ---------------------------------------------------
 
-SKIP:
 {
-	skip 'flashcard_schema_distribute() is not there yet', 6 unless has_distribute($db);
-
 	($ret, $err) = psql_error($coord, $db, 'SELECT flashcard_schema_distribute(4)');
 	like($err, qr/ERROR:\s+55000: flashcard_schema is already distributed/,
 		'distribute() a second time refuses (55000)')
