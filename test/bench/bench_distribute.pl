@@ -67,7 +67,9 @@ VACUUM ANALYZE;
 	$total = sum map { $coord->safe_psql($db, "SELECT count(*) FROM $_") } @tables;
 
 	my $t0 = time;
-	$coord->safe_psql($db, join '', map { "CREATE TABLE copy_$_ AS SELECT * FROM $_;\n" } @tables);
+	$coord->safe_psql($db,
+		join '', map { "CREATE TABLE copy_$_ (LIKE $_ INCLUDING DEFAULTS INCLUDING INDEXES);\n"
+			  . "INSERT INTO copy_$_ SELECT * FROM $_;\n" } @tables);
 	push @copy, time - $t0;
 	$coord->safe_psql($db, join '', map { "DROP TABLE copy_$_;\n" } @tables);
 
@@ -78,7 +80,7 @@ VACUUM ANALYZE;
 	  $round, $total, $shards, $dist[-1], $copy[-1];
 }
 printf {$out} "median of %d: %d rows (%d reviews), distribute(%d) %.2f s (%.0f rows/s), "
-  . "local copy of the eight tables %.2f s, ratio %.2f\n",
+  . "local copy of the eight tables with their indexes %.2f s, ratio %.2f\n",
   $rounds, $total, $rows, $shards, median(@dist), $total / median(@dist), median(@copy),
   median(@dist) / median(@copy);
 $_->stop for @nodes;

@@ -6,8 +6,9 @@
 # A 1.3 install with 10,000 learners, 2,000 cards, ROWS reviews, ROWS/2
 # card_statistics and their progress rows; then, ROUNDS times on a fresh
 # database: distribute(SHARDS), against a baseline measured in the same run,
-# copying the same eight tables locally on the coordinator (CREATE TABLE AS),
-# which is the least any redistribution has to do.  Prints the medians and the
+# copying the same eight tables with their indexes locally on the coordinator
+# (CREATE TABLE ... LIKE ... INCLUDING INDEXES, INSERT ... SELECT): the least
+# any move of the data into new tables has to do.  Prints the medians and the
 # ratio.  Timings, never asserts.  Needs Citus installed (test/bin/citus.sh)
 # and the extension installed (test/bin/setup.sh); as root it runs as postgres.
 #
