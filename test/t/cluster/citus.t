@@ -315,6 +315,18 @@ is(on_shards($db, 'card_statistics', 'true') . ' ' . $coord->safe_psql($db,
 	($base->{card_statistics} =~ s/:.*//r) . ' 4',
 	'the statistics rows are on the shards, every shard holding some');
 
+# Limits the README states: a reference table is a full copy on every node
+# (so each write reaches all of them), and Citus's citus_tables view leaves
+# out tables that belong to an extension.
+is( $coord->safe_psql(
+		$db, q{SELECT string_agg(result, ',') FROM run_command_on_placements('users',
+		         $$SELECT count(*) FROM %s WHERE email = 'eleni@example.gr'$$)}),
+	'1,1,1', 'a reference table has a placement on each of the three nodes, each with every row');
+is( $coord->safe_psql($db,
+		"SELECT (SELECT count(*) FROM citus_tables WHERE table_name::text = ANY ($table_array)) || ' of '
+		     || (SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::regclass::text = ANY ($table_array))"),
+	'0 of 8', 'citus_tables lists none of the eight (extension members), pg_dist_partition all');
+
 for my $node (@nodes)
 {
 	is( $node->safe_psql(
