@@ -362,15 +362,15 @@ for my $node (@nodes)
 	  or diag(join("\n", 'failing rows:', @bad));
 }
 $coord->safe_psql($db, "ALTER TABLE reviews ADD CONSTRAINT reviews_user_id_fkey $fkdef");
-$coord->safe_psql($db, 'CREATE INDEX ix_extra_reviewed ON card_statistics (updated_at)');
+$coord->safe_psql($db, 'CREATE INDEX ix_extra_updated_at ON card_statistics (updated_at)');
 for my $node (@nodes)
 {
 	my ($checks, @bad) = failing($node, $db);
-	ok((grep { /ix_extra_reviewed/ } @bad),
+	ok((grep { /ix_extra_updated_at/ } @bad),
 		'drift: an extra index on card_statistics, verify() reports it on the ' . $node->name)
 	  or diag(join("\n", 'failing rows:', @bad));
 }
-$coord->safe_psql($db, 'DROP INDEX ix_extra_reviewed');
+$coord->safe_psql($db, 'DROP INDEX ix_extra_updated_at');
 verify_clean_everywhere($db, 'the foreign key put back, the extra index dropped');
 
 # --- e. the due-cards query on one shard -----------------------------------
