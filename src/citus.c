@@ -184,6 +184,25 @@ Cell(uint64 r, int i)
 }
 
 /*
+ * Row r of the last OnWorkers() result: its answer, and the worker as
+ * host:port in *node; an error if the command failed there ("could not
+ * <what> on worker host:port").
+ */
+static char *
+WorkerAnswer(uint64 r, const char *what, char **node)
+{
+	char	   *answer = Cell(r, 4);
+
+	*node = psprintf("%s:%s", Cell(r, 1), Cell(r, 2));
+	if (strcmp(Cell(r, 3), "t") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("could not %s on worker %s", what, *node),
+				 errdetail("The worker answered: %s", answer ? answer : "nothing")));
+	return answer;
+}
+
+/*
  * Refuse unless every worker has the extension at our version, and none has
  * rows in its own copies of the tables (which distributed tables would hide).
  */
@@ -199,14 +218,9 @@ RequireWorkers(const InstalledExtension *ext, const char *const *qualified, int 
 			  "WHERE name OPERATOR(pg_catalog.=) 'flashcard_schema'), '')");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		char	   *node = psprintf("%s:%s", Cell(r, 1), Cell(r, 2));
-		char	   *version = Cell(r, 4);
+		char	   *node;
+		char	   *version = WorkerAnswer(r, "check flashcard_schema", &node);
 
-		if (strcmp(Cell(r, 3), "t") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("could not check flashcard_schema on worker %s", node),
-					 errdetail("The worker answered: %s", version ? version : "nothing")));
 		if (version == NULL || version[0] == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -238,14 +252,9 @@ RequireWorkers(const InstalledExtension *ext, const char *const *qualified, int 
 	OnWorkers(rows.data);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		char	   *node = psprintf("%s:%s", Cell(r, 1), Cell(r, 2));
-		char	   *count = Cell(r, 4);
+		char	   *node;
+		char	   *count = WorkerAnswer(r, "count the rows of flashcard_schema's tables", &node);
 
-		if (strcmp(Cell(r, 3), "t") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("could not count the rows of flashcard_schema's tables on worker %s", node),
-					 errdetail("The worker answered: %s", count ? count : "nothing")));
 		if (count != NULL && strcmp(count, "0") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
