@@ -38,10 +38,22 @@ summarize() {
         *) regress="?" ;;
     esac
     mapfile -t prove_files < <(grep -E '^Files=[0-9]+, Tests=[0-9]+' "$log" | sed -E 's/^Files=([0-9]+), Tests=([0-9]+).*/\1 \2/')
-    pgtap=${prove_files[0]:-"? ?"}; prove=${prove_files[1]:-"? ?"}
-    printf 'pg_regress %s, pgTAP %s files %s assertions, prove %s scripts %s assertions' \
-        "$regress" ${pgtap% *} ${pgtap#* } ${prove% *} ${prove#* }
+    pgtap=${prove_files[0]:-"? ?"}; prove=${prove_files[1]:-"? ?"}; cluster=${prove_files[2]:-"? ?"}
+    printf 'pg_regress %s, pgTAP %s files %s assertions, prove %s scripts %s assertions, multi-server %s scripts %s assertions%s' \
+        "$regress" ${pgtap% *} ${pgtap#* } ${prove% *} ${prove#* } ${cluster% *} ${cluster#* } \
+        "$(grep -q 'citus.t .*skipped' "$log" && echo ' (Citus skipped)')"
 }
+
+# The Citus test builds Citus from its vendored source (test/bin/citus.sh),
+# which is outside the checkout: each root gets a copy where citus.sh looks
+# (/work/shared/vendor).  Without it, or on 18, the Citus test skips.
+CITUS_SOURCES=()
+for dir in ${CITUS_TARBALL:+"$(dirname "$CITUS_TARBALL")"} "$TOP/../shared/vendor" /work/shared/vendor; do
+    if compgen -G "$dir/citus-*.tar.gz" >/dev/null; then
+        CITUS_SOURCES=("$dir"/citus-*.tar.gz)
+        break
+    fi
+done
 
 failed=0
 summary=()
@@ -61,6 +73,9 @@ for suite in $SUITES; do
     if ! major=$(bash "$HERE/mkroot.sh" "$suite" "$root" 2>>"$log" | tail -1) || [ -z "$major" ]; then
         tail -30 "$log"
         summary+=("$suite: making the root failed: FAIL (see $log)"); failed=1; continue
+    fi
+    if [ ${#CITUS_SOURCES[@]} -gt 0 ]; then
+        mkdir -p "$root/work/shared/vendor" && cp "${CITUS_SOURCES[@]}" "$root/work/shared/vendor/"
     fi
     made=$(date +%s)
     echo "== $suite: PostgreSQL $major, root ready in $((made - start)) s; building, installing and testing the package"
