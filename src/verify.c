@@ -2048,6 +2048,23 @@ LoadLayouts(VerifyContext *cxt)
 }
 
 /*
+ * The table whose colocation group the contract's distributed tables share:
+ * the first one it distributes up to a revision (STILL: in any revision).
+ */
+static const char *
+ColocationAnchor(int revision)
+{
+	for (int i = 0; i < contract_ndistribution; i++)
+	{
+		const ContractDistribution *d = &contract_distribution[i];
+
+		if (d->since <= revision && d->column != NULL)
+			return d->table;
+	}
+	return NULL;
+}
+
+/*
  * A table's layout as the contract expects it: "local" on a single node or
  * before 1.3, else "reference" or "distributed by user_id" (colocated with
  * the first table so distributed).
@@ -2056,21 +2073,14 @@ static const char *
 ExpectedLayout(VerifyContext *cxt, const char *table)
 {
 	const ContractDistribution *d = cxt->distributed ? DistributionOf(cxt, table) : NULL;
-	const char *anchor = NULL;
+	const char *anchor;
 
 	if (d == NULL)
 		return "local";
 	if (d->column == NULL)
 		return "reference";
-	anchor = d->table;
-	for (int i = 0; i < contract_ndistribution; i++)
-	{
-		if (contract_distribution[i].since <= cxt->revision && contract_distribution[i].column != NULL)
-		{
-			anchor = contract_distribution[i].table;
-			break;
-		}
-	}
+	/* d itself is distributed in this revision: there is an anchor */
+	anchor = ColocationAnchor(cxt->revision);
 	if (strcmp(anchor, table) == 0)
 		return psprintf("distributed by %s", d->column);
 	return psprintf("distributed by %s, colocated with %s", d->column, anchor);
@@ -2081,7 +2091,7 @@ static const char *
 LayoutName(VerifyContext *cxt, Oid relid, const CitusLayout *layout)
 {
 	const char *column;
-	const char *anchor = NULL;
+	const char *anchor;
 	int			colocation = 0;
 
 	switch (layout->method)
@@ -2102,20 +2112,12 @@ LayoutName(VerifyContext *cxt, Oid relid, const CitusLayout *layout)
 	column = AttributeNumberIsValid(layout->column) ? get_attname(relid, layout->column, true) : NULL;
 	if (column == NULL)
 		column = "an unknown column";
-	/* The first table the contract distributes anchors the colocation group */
-	for (int i = 0; i < contract_ndistribution && anchor == NULL; i++)
+	/* Whatever the revision checked: this describes what is there */
+	anchor = ColocationAnchor(STILL);
+	for (int j = 0; anchor != NULL && j < contract_ntables; j++)
 	{
-		const ContractDistribution *d = &contract_distribution[i];
-
-		/* (whatever the revision checked: this describes what is there) */
-		if (d->column == NULL)
-			continue;
-		anchor = d->table;
-		for (int j = 0; j < contract_ntables; j++)
-		{
-			if (strcmp(contract_tables[j].name, anchor) == 0)
-				colocation = cxt->layouts[j].method == 'h' ? cxt->layouts[j].colocation : -1;
-		}
+		if (strcmp(contract_tables[j].name, anchor) == 0)
+			colocation = cxt->layouts[j].method == 'h' ? cxt->layouts[j].colocation : -1;
 	}
 	if (anchor == NULL || strcmp(get_rel_name(relid), anchor) == 0)
 		return psprintf("distributed by %s", column);
