@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "blockers.h"
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
@@ -625,7 +626,10 @@ flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
 				 errmsg("flashcard_schema_drop_guard() must be called as an event trigger")));
 	trigdata = (EventTriggerData *) fcinfo->context;
 	if (IsA(trigdata->parsetree, AlterExtensionStmt))
+	{
 		WarnReplicationOrderOnUpdate((AlterExtensionStmt *) trigdata->parsetree);
+		RefuseBlockedUpdate((AlterExtensionStmt *) trigdata->parsetree);
+	}
 	else
 		GuardDrop(trigdata, allow_data_loss);
 	PG_RETURN_VOID();
@@ -641,9 +645,15 @@ PG_FUNCTION_INFO_V1(flashcard_schema_replication_warning);
 Datum
 flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
 {
+	InstalledExtension ext;
+
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_VOID();
 	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),
 							   text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	/* The new library also refuses the step if another role's object blocks it */
+	if (FindInstalledExtension(&ext))
+		RefuseBlockedRoute(&ext, text_to_cstring(PG_GETARG_TEXT_PP(0)),
+						   text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
 }
