@@ -633,7 +633,8 @@ LockTable(Oid relid, const char *verb, const char *target)
 	SPI_finish();
 	ereport(ERROR,
 			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-			 errmsg("could not lock table \"%s\" to %s flashcard_schema to %s", get_rel_name(relid), verb, target),
+	/* The primary message is the released scripts' own, word for word */
+			 errmsg("could not lock table %s to %s flashcard_schema to %s", get_rel_name(relid), verb, target),
 			 holders.len > 0 ?
 			 errdetail("%s. Its lock was held for longer than lock_timeout (%s). Nothing was changed.",
 					   holders.data, timeout) :

@@ -151,7 +151,7 @@ hold locker $ROLE
 sql $DB -c "GRANT SELECT ON public.reviews TO $ROLE"
 say locker "BEGIN; SELECT count(*) FROM public.reviews;"
 is "$(refusal "SET lock_timeout = '1s'; ALTER EXTENSION flashcard_schema UPDATE TO '1.2';")" \
-"ERROR:  55P03: could not lock table \"reviews\" to downgrade flashcard_schema to 1.2
+"ERROR:  55P03: could not lock table reviews to downgrade flashcard_schema to 1.2
 DETAIL:  Process <pid> (role \"$ROLE\", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.
 HINT:  Retry the downgrade when that transaction has finished (SELECT pg_terminate_backend(<pid>) ends its session), or raise lock_timeout for this session." \
    "1.3 -> 1.2 while an idle transaction holds a lock on reviews: 55P03 naming its process, role and state"
