@@ -92,7 +92,14 @@ is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 DETAIL:  View "public.v_status", owned by role "postgres", depends on function "public.flashcard_schema_status()", which the downgrade drops and re-creates. Nothing was changed.
 HINT:  Drop view "public.v_status" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.2 with a view calling flashcard_schema_status(): 2BP01 naming the view"
-sql $DB -c "DROP VIEW public.v_status"
+sql $DB -c "DROP VIEW public.v_status" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" \
+    -c "CREATE VIEW public.v_status AS SELECT installed_version FROM public.flashcard_schema_status()"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
+'ERROR:  2BP01: cannot update flashcard_schema to 1.3 while view "public.v_status" depends on function "public.flashcard_schema_status()"
+DETAIL:  View "public.v_status", owned by role "postgres", depends on function "public.flashcard_schema_status()", which the update drops and re-creates. Nothing was changed.
+HINT:  Drop view "public.v_status" (and each object listed), run the update, then create it again.' \
+   "1.2 -> 1.3 with a view calling flashcard_schema_status(): the same refusal"
+sql $DB -c "DROP VIEW public.v_status" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 
 # --- a function whose SQL body reads reviews.quality -------------------------
 sql $DB -c "CREATE FUNCTION public.mean_quality() RETURNS numeric LANGUAGE sql
@@ -145,6 +152,15 @@ DETAIL:  Function "public.level_rank(public.decklevel)", owned by role "postgres
 HINT:  Drop function "public.level_rank(public.decklevel)" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.1 with an app's function taking decklevel: 2BP01 naming it"
 sql $DB -c "DROP FUNCTION public.level_rank(public.decklevel)"
+
+# --- the app's own table with a column of decklevel (issue 17) ---------------
+sql $DB -c "CREATE TABLE public.app_goals (id int PRIMARY KEY, target public.decklevel)"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'")" \
+'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.1 while table column "public.app_goals.target" depends on type "public.decklevel"
+DETAIL:  Table column "public.app_goals.target", owned by role "postgres", depends on type "public.decklevel", which the downgrade re-creates. Nothing was changed.
+HINT:  Drop table column "public.app_goals.target" (and each object listed), run the downgrade, then create it again.' \
+   "1.3 -> 1.1 with the app's table column of decklevel: 2BP01 naming it"
+sql $DB -c "DROP TABLE public.app_goals"
 
 # --- an open transaction holding a lock on the table the route alters --------
 hold locker $ROLE
