@@ -697,6 +697,56 @@ ReportBlockers(RouteCheck *rc, const char *verb, const char *target)
 					 Describe(&first->object), verb)));
 }
 
+/*
+ * Refuse a route while a routine of the extension's schema, not its own, is
+ * named like one of its functions and has defaults for all its arguments:
+ * a call without arguments (the downgrade scripts call revision() so) then
+ * matches both, and the script stops with "is not unique".  Anyone may
+ * create one where the schema grants CREATE (public, in every database
+ * upgraded from PostgreSQL 14 or earlier).
+ */
+static void
+RefuseAmbiguousOverloads(const InstalledExtension *ext, const char *verb, const char *target)
+{
+	for (int i = 0; i < contract_nfunctions; i++)
+	{
+		const char *name = contract_functions[i].name;
+		bool		again = false;
+		CatCList   *list;
+
+		for (int k = 0; k < i; k++)
+			again |= strcmp(contract_functions[k].name, name) == 0;
+		if (again)
+			continue;
+		list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(name));
+		for (int j = 0; j < list->n_members; j++)
+		{
+			Form_pg_proc p = (Form_pg_proc) GETSTRUCT(&list->members[j]->tuple);
+			ObjectAddress addr;
+			char	   *role;
+
+			if (p->pronamespace != ext->namespace || p->pronargs == 0 ||
+				p->pronargdefaults < p->pronargs ||
+				getExtensionOfObject(ProcedureRelationId, p->oid) == ext->oid)
+				continue;
+			ObjectAddressSet(addr, ProcedureRelationId, p->oid);
+			role = GetUserNameFromId(p->proowner, true);
+			ereport(ERROR,
+					(errcode(ERRCODE_AMBIGUOUS_FUNCTION),
+					 errmsg("cannot %s flashcard_schema to %s while %s makes calls of %s() ambiguous",
+							verb, target, Describe(&addr), name),
+					 errdetail("It is not the extension's, it is owned by role \"%s\", and all its arguments have defaults: "
+							   "a call of %s() without arguments, as the extension's scripts and its documentation make, "
+							   "matches it as well as the extension's own. Nothing was changed.",
+							   role ? role : "?", name),
+					 errhint("Drop or rename %s, run the %s again, and keep others from creating functions "
+							 "in schema \"%s\" (REVOKE CREATE ON SCHEMA ... FROM PUBLIC).",
+							 Describe(&addr), verb, get_namespace_name(ext->namespace))));
+		}
+		ReleaseSysCacheList(list);
+	}
+}
+
 /* From the event trigger: the whole route of ALTER EXTENSION flashcard_schema UPDATE, before any script */
 void
 RefuseBlockedUpdate(AlterExtensionStmt *stmt)
@@ -728,6 +778,7 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 
 	if (a < 0 || b < 0 || a == b)
 		return;
+	RefuseAmbiguousOverloads(ext, verb, target);
 	for (int r = a; r != b; r += (b > a ? 1 : -1))
 		CheckStep(&rc, r, r + (b > a ? 1 : -1));
 	foreach(lc, rc.tables)

@@ -10,7 +10,9 @@
 # decklevel, and an open transaction holding a lock on a table the route
 # alters.  Each route that passes a hook (the DROP guard's event trigger on
 # ALTER EXTENSION from 1.3, the update script to 1.3) refuses before
-# anything changes with 2BP01 or 55P03, naming the object, its owner (and
+# anything changes with 2BP01, 55P03 or (an overload of the extension's
+# functions whose arguments all have defaults, which makes the scripts' own
+# calls ambiguous) 42725, naming the object, its owner (and
 # the process of a temporary one) and the way out; the version and the
 # object stay.  Controls: from 1.2 down to 1.1 no released script has a
 # hook, and PostgreSQL's generic error stands (the same object, so the
@@ -161,6 +163,20 @@ DETAIL:  Table column "public.app_goals.target", owned by role "postgres", depen
 HINT:  Drop table column "public.app_goals.target" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.1 with the app's table column of decklevel: 2BP01 naming it"
 sql $DB -c "DROP TABLE public.app_goals"
+
+# --- an overload with defaults in the extension's schema ----------------------
+sql $DB -c "CREATE FUNCTION public.flashcard_schema_revision(verbose boolean DEFAULT false) RETURNS text LANGUAGE sql AS 'SELECT 1'"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
+'ERROR:  42725: cannot downgrade flashcard_schema to 1.2 while function "public.flashcard_schema_revision(boolean)" makes calls of flashcard_schema_revision() ambiguous
+DETAIL:  It is not the extension'"'"'s, it is owned by role "postgres", and all its arguments have defaults: a call of flashcard_schema_revision() without arguments, as the extension'"'"'s scripts and its documentation make, matches it as well as the extension'"'"'s own. Nothing was changed.
+HINT:  Drop or rename function "public.flashcard_schema_revision(boolean)", run the downgrade again, and keep others from creating functions in schema "public" (REVOKE CREATE ON SCHEMA ... FROM PUBLIC).' \
+   "1.3 -> 1.2 with an overload of revision() whose arguments all have defaults: 42725 in our words, before the script's call"
+sql $DB -c "DROP FUNCTION public.flashcard_schema_revision(boolean)" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" \
+    -c "CREATE FUNCTION public.flashcard_schema_revision(verbose boolean DEFAULT false) RETURNS text LANGUAGE sql AS 'SELECT 1'"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'" | head -1)" \
+'ERROR:  42725: function public.flashcard_schema_revision() is not unique' \
+   "control: 1.2 -> 1.1 (no hook) breaks in the released script's own call"
+sql $DB -c "DROP FUNCTION public.flashcard_schema_revision(boolean)" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 
 # --- an open transaction holding a lock on the table the route alters --------
 hold locker $ROLE
