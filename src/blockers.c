@@ -21,10 +21,13 @@
  * generic ("cannot alter type of a column used by a view or rule"); these
  * come first and name the object, its owner and the way out.
  *
- * The tables a step alters are locked first, with the bounded wait every
- * script uses (lock_timeout, 5s when the session has none): they are then
- * held for the rest of the update, no view on them can appear meanwhile,
- * and a wait that runs out names the sessions holding the lock.
+ * Then each table the route alters is waited for with the bounded wait
+ * every script uses (lock_timeout, 5s when the session has none) and let
+ * go again, so that a route of several steps stops before its first one
+ * when a long transaction holds a table of a later one, and a wait that
+ * runs out names the sessions holding the lock.  The scripts take each lock
+ * again when their step comes (a transaction that starts in between meets
+ * the scripts' own message).
  *
  * Called from the DROP guard's event trigger (ALTER EXTENSION ... UPDATE
  * from 1.3 on: the whole route, before any script runs), from the update
@@ -551,12 +554,15 @@ CheckStep(RouteCheck *rc, int a, int b)
 }
 
 /*
- * Take a table's ACCESS EXCLUSIVE lock as the scripts do, waiting at most
- * lock_timeout (5s when the session has none); when that runs out, fail
- * naming the sessions holding a lock on it.
+ * Wait for a table's ACCESS EXCLUSIVE lock as the scripts do, at most
+ * lock_timeout (5s when the session has none), and let it go again: its
+ * step takes it when its turn comes, so that no table is held longer than
+ * the scripts hold it (1.3 -> 1.1 must not keep decks from its readers
+ * while reviews is rewritten).  When the wait runs out, fail naming the
+ * sessions holding a lock on it, before any step has run.
  */
 static void
-LockTable(Oid relid, const char *verb, const char *target)
+ProbeLock(Oid relid, const char *verb, const char *target)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -568,7 +574,10 @@ LockTable(Oid relid, const char *verb, const char *target)
 	Datum		arg = ObjectIdGetDatum(relid);
 
 	if (ConditionalLockRelationOid(relid, AccessExclusiveLock))
+	{
+		UnlockRelationOid(relid, AccessExclusiveLock);
 		return;
+	}
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
@@ -597,7 +606,10 @@ LockTable(Oid relid, const char *verb, const char *target)
 	}
 	PG_END_TRY();
 	if (edata == NULL)
+	{
+		UnlockRelationOid(relid, AccessExclusiveLock);
 		return;
+	}
 
 	/* Who holds it (a snapshot: some may have let go since) */
 	initStringInfo(&holders);
@@ -764,8 +776,8 @@ RefuseBlockedUpdate(AlterExtensionStmt *stmt)
 
 /*
  * Refuse a route (from one version to another, each step between adjacent
- * revisions) that another role's object would block, after taking the locks
- * of the tables it alters.  Versions this library does not know pass.
+ * revisions) that another role's object would block, or a long transaction
+ * holding a table it alters.  Versions this library does not know pass.
  */
 void
 RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target)
@@ -781,16 +793,8 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 	RefuseAmbiguousOverloads(ext, verb, target);
 	for (int r = a; r != b; r += (b > a ? 1 : -1))
 		CheckStep(&rc, r, r + (b > a ? 1 : -1));
-	foreach(lc, rc.tables)
-		LockTable(lfirst_oid(lc), verb, target);
-	/* Read again under the locks (taking one read the latest catalog): nothing new can use the tables now */
-	if (rc.tables != NIL)
-	{
-		list_free(rc.blockers);
-		rc.blockers = NIL;
-		for (int r = a; r != b; r += (b > a ? 1 : -1))
-			CheckStep(&rc, r, r + (b > a ? 1 : -1));
-	}
 	if (rc.blockers != NIL)
 		ReportBlockers(&rc, verb, target);
+	foreach(lc, rc.tables)
+		ProbeLock(lfirst_oid(lc), verb, target);
 }
