@@ -194,4 +194,24 @@ sql $DB -c "REVOKE SELECT ON public.reviews FROM $ROLE"
 sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 is "$(version $DB) $(failed_checks $DB | cut -d' ' -f1)" "1.3 0" "with the blockers gone: 1.3 -> 1.1 -> 1.3 runs, every check passes"
 
+# --- 1.4 -> 1.3 drops 1.4's columns: a view over one blocks it -------------------
+sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'" \
+        -c "CREATE VIEW public.v_login AS SELECT id, auth0_id FROM public.users"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
+'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.3 while view "public.v_login" depends on table column "public.users.auth0_id"
+DETAIL:  View "public.v_login", owned by role "postgres", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
+HINT:  Drop view "public.v_login" (and each object listed), run the downgrade, then create it again.' \
+   "1.4 -> 1.3 with a view over users.auth0_id (a 1.4 column): 2BP01 naming the view (the contract says what goes)"
+sql $DB -c "DROP VIEW public.v_login"
+
+# --- 1.4's downgrade script itself never calls a function by name --------------
+# (with the DROP guard disabled, no precheck runs: the script must still work
+# beside an overload of revision() whose arguments all have defaults)
+sql $DB -c "CREATE FUNCTION public.flashcard_schema_revision(verbose boolean DEFAULT false) RETURNS text LANGUAGE sql AS 'SELECT 1'" \
+        -c "ALTER EVENT TRIGGER flashcard_schema_drop_guard DISABLE"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" "ok" \
+   "1.4 -> 1.3 beside an ambiguous overload of revision(), without the precheck: the script loads the library, calls nothing by name"
+sql $DB -c "ALTER EVENT TRIGGER flashcard_schema_drop_guard ENABLE" -c "DROP FUNCTION public.flashcard_schema_revision(boolean)"
+is "$(version $DB)" "1.3" "... and the database is at 1.3"
+
 done_testing
