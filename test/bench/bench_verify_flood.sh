@@ -15,7 +15,7 @@
 #
 #   bash test/bench/bench_verify_flood.sh        # starts its own throwaway server
 #
-# Knobs (environment): FLOOD=20000 functions, SESSIONS=20 fresh sessions,
+# Knobs (environment): FLOOD=20000 functions, SESSIONS=31 fresh sessions,
 # CALLS=200 calls in one session.
 set -euo pipefail
 
@@ -24,7 +24,7 @@ if [ -z "${PGPORT:-}" ]; then
 fi
 
 FLOOD=${FLOOD:-20000}
-SESSIONS=${SESSIONS:-20}
+SESSIONS=${SESSIONS:-31}
 CALLS=${CALLS:-200}
 DB=bench_verify_flood
 ROLE=bench_flooder
