@@ -588,6 +588,8 @@ ProbeLock(Oid relid, const char *verb, const char *target)
 			(void) set_config_option("lock_timeout", "5s", PGC_USERSET, PGC_S_SESSION,
 									 GUC_ACTION_SAVE, true, 0, false);
 		LockRelationOid(relid, AccessExclusiveLock);
+		/* Let it go here, where this subtransaction's resource owner holds it */
+		UnlockRelationOid(relid, AccessExclusiveLock);
 		AtEOXact_GUC(true, level);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
@@ -606,10 +608,7 @@ ProbeLock(Oid relid, const char *verb, const char *target)
 	}
 	PG_END_TRY();
 	if (edata == NULL)
-	{
-		UnlockRelationOid(relid, AccessExclusiveLock);
 		return;
-	}
 
 	/* Who holds it (a snapshot: some may have let go since) */
 	initStringInfo(&holders);

@@ -2712,6 +2712,12 @@ VerifySchemaRetrying(const InstalledExtension *ext, int revision, CheckEmitter e
 {
 	ErrorData  *edata = NULL;
 
+	/* No subtransaction in a parallel operation (PostgreSQL 15 and 16): one attempt */
+	if (IsInParallelMode())
+	{
+		VerifySchema(ext, revision, emit, arg);
+		return;
+	}
 	for (int attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++)
 	{
 		edata = VerifyAttempt(ext, revision, emit, arg);

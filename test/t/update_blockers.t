@@ -190,6 +190,18 @@ HINT:  Retry the downgrade when that transaction has finished (SELECT pg_termina
 release locker
 sql $DB -c "REVOKE SELECT ON public.reviews FROM $ROLE"
 
+# --- a lock let go within the bound: the route waits, then runs, quietly ------
+sql $DB -c "BEGIN" -c "LOCK TABLE public.reviews IN ACCESS SHARE MODE" -c "SELECT pg_sleep(1)" -c "COMMIT" >/dev/null &
+for _ in $(seq 50); do
+    [ "$(sql $DB -c "SELECT count(*) FROM pg_locks WHERE relation = 'public.reviews'::regclass AND pid <> pg_backend_pid()")" != 0 ] && break
+    sleep 0.1
+done
+out=$(psql -X -q -d $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" 2>&1)
+wait
+is "$out|$(version $DB)" "|1.2" \
+   "1.3 -> 1.2 behind a lock held for a second: waits, then runs, with no warning (the probe lets its lock go cleanly)"
+sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
+
 # --- with every blocker gone, the routes run ------------------------------------
 sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 is "$(version $DB) $(failed_checks $DB | cut -d' ' -f1)" "1.3 0" "with the blockers gone: 1.3 -> 1.1 -> 1.3 runs, every check passes"
