@@ -14,6 +14,7 @@
 
 #include "access/htup_details.h"
 #include "access/xlog.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "executor/spi.h"
@@ -26,6 +27,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 #include "blockers.h"
@@ -328,6 +330,40 @@ RequireResultColumns(FunctionCallInfo fcinfo, const char *function,
 	return natts;
 }
 
+/*
+ * Refuse a call through a declaration whose arguments are not those the
+ * library reads (a superuser may declare a C symbol with any): a text read
+ * from an integer, or an argument that was never passed, is a wild pointer.
+ */
+static void
+RequireArguments(FunctionCallInfo fcinfo, const char *function, const Oid *types, int n)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	bool		fits = false;
+	StringInfoData declared;
+
+	initStringInfo(&declared);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+
+		fits = proc->pronargs == n && fcinfo->nargs == n;
+		for (int i = 0; i < proc->pronargs; i++)
+		{
+			appendStringInfo(&declared, "%s%s", i > 0 ? ", " : "", format_type_be(proc->proargtypes.values[i]));
+			fits = fits && proc->proargtypes.values[i] == types[i];
+		}
+		ReleaseSysCache(tup);
+	}
+	if (!fits)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s() is declared with arguments the library does not take", function),
+				 errdetail("The declaration takes (%s); the library takes (%s).",
+						   declared.data, ColumnTypes(NULL, types, n)),
+				 errhint("Call the extension's own %s(), as its scripts declare it.", function)));
+}
+
 /* status()'s columns: 1.0 to 1.2 declare the first five, 1.3 three more */
 #define STATUS_COLUMNS_1_0 5
 #define STATUS_COLUMNS 8
@@ -423,6 +459,7 @@ flashcard_schema_status(PG_FUNCTION_ARGS)
 static const Oid verify_types[VERIFY_COLUMNS] = {
 	TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID
 };
+static const Oid verify_arguments[1] = {TEXTOID};
 
 /*
  * State for collecting check rows: formed in the working context, and put
@@ -483,6 +520,7 @@ flashcard_schema_verify(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	ListCell   *lc;
 
+	RequireArguments(fcinfo, "flashcard_schema_verify", verify_arguments, 1);
 	RequireResultColumns(fcinfo, "flashcard_schema_verify", verify_types,
 						 VERIFY_COLUMNS, VERIFY_COLUMNS);
 	InitMaterializedSRF(fcinfo, 0);
@@ -588,7 +626,9 @@ flashcard_schema_distribute(PG_FUNCTION_ARGS)
 {
 	InstalledExtension ext;
 	int			revision;
+	static const Oid arguments[1] = {INT4OID};
 
+	RequireArguments(fcinfo, "flashcard_schema_distribute", arguments, 1);
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -646,7 +686,9 @@ Datum
 flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
 {
 	InstalledExtension ext;
+	static const Oid arguments[2] = {TEXTOID, TEXTOID};
 
+	RequireArguments(fcinfo, "flashcard_schema_replication_warning", arguments, 2);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_VOID();
 	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),

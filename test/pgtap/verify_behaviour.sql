@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(72);
+SELECT plan(74);
 
 CREATE EXTENSION flashcard_schema;
 
@@ -455,6 +455,16 @@ CREATE FUNCTION pg_temp.verify_set(version text DEFAULT NULL)
 SELECT throws_ok('SELECT * FROM pg_temp.verify_set()', '42804',
     'flashcard_schema_verify() is declared with result columns the library does not return',
     'verify()''s symbol declared as a set of integers: 42804');
+CREATE FUNCTION pg_temp.verify_int(version integer) RETURNS SETOF record
+    LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_int(1) AS (a text, b text, c text, d boolean, e text, f text)', '42804',
+    'flashcard_schema_verify() is declared with arguments the library does not take',
+    'verify()''s symbol declared with an integer argument: 42804, no crash');
+CREATE FUNCTION pg_temp.verify_none(OUT a text, OUT b text, OUT c text, OUT d boolean, OUT e text, OUT f text)
+    RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_none()', '42804',
+    'flashcard_schema_verify() is declared with arguments the library does not take',
+    'verify()''s symbol declared without its argument: 42804, no crash');
 CREATE FUNCTION pg_temp.status3(OUT a text, OUT b text, OUT c text)
     RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_status';
 SELECT throws_ok('SELECT * FROM pg_temp.status3()', '42804',
