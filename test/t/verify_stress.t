@@ -121,7 +121,10 @@ finally:
     stop.set()
     worker.join()
 
-restarts = sum(1 for n in notices if "verification attempt" in n)
+restarted = [n.strip() for n in notices if "verification attempt" in n]
+restarts = len(restarted)
+for n in restarted[:3]:
+    tap.diag(n)
 tap.diag("%d calls (verify and assert alternating) during %d DDL rounds (%d DDL statements "
          "failed: %s)" % (sum(states.values()), rounds[0], len(ddl_errors),
                           dict(collections.Counter(ddl_errors))))
