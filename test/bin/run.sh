@@ -18,12 +18,10 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
         cat regression.diffs 2>/dev/null | head -200
         status=1
     fi
-    echo "== pgTAP (pg_prove test/pgtap/*.sql)"
-    createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C pgtap_tests
-    psql -X -q -d pgtap_tests -c "CREATE EXTENSION pgtap" || status=1
-    pg_prove -d pgtap_tests test/pgtap/*.sql || status=1
-    echo "== scripted tests (prove test/t/*.t)"
-    prove test/t/*.t || status=1
+    echo "== pgTAP (make pgtap: pg_prove test/pgtap/*.sql)"
+    make -s PG_CONFIG="$PG_CONFIG" pgtap || status=1
+    echo "== scripted tests (make prove: prove test/t/*.t)"
+    make -s PG_CONFIG="$PG_CONFIG" prove || status=1
     exit $status
 ' || status=1
 
@@ -54,26 +52,21 @@ if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
     done
 fi
 
-echo "== multi-server tests (prove test/t/cluster/*.t)"
+echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
 # PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
-# tests run as postgres, from a directory of their own it can write.
-PGXS_DIR=$(dirname "$($PG_CONFIG --pgxs)")/..
+# tests run as postgres, from a directory of their own it can write.  What
+# they read of the repository (the Makefile, the control file, test/) goes
+# with them: the postgres user may not be able to read a clone in root's home.
 CLUSTER_TMP=$(mktemp -d)
-cp "$TOP"/test/t/cluster/*.t "$CLUSTER_TMP"/
-# What they read of the repository (the control file, test/lib, the app's
-# test) goes with them: the postgres user may not be able to read a clone
-# in root's home.
 mkdir "$CLUSTER_TMP/top"
-cp -r "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
+cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
 if [ "$(id -u)" -eq 0 ]; then
     chown -R postgres "$CLUSTER_TMP"
     AS_TESTER=(runuser -u postgres --)
 else
     AS_TESTER=()
 fi
-(cd "$CLUSTER_TMP" && "${AS_TESTER[@]}" env PATH="$PATH" \
-    PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
-    TESTDIR="$CLUSTER_TMP" FLASHCARD_SCHEMA_TOP="$CLUSTER_TMP/top" prove ./*.t) || status=1
+"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster || status=1
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
 exit $status

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/dump_restore.t: backups restore completely.
+# test/t/dump_restore.t: backups restore completely.
 #
 # At 1.3 (the default), with data in all eight tables (reached by the long
 # route: installed at 1.0, populated, updated, downgraded and updated again,
@@ -19,7 +19,7 @@
 # no-op), then update.  Both are checked here, for 1.0, 1.1 and 1.2, with both
 # dump formats.
 #
-# Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
+# Run by `make prove` (prove test/t/*.t) inside pg_virtualenv (PG* variables set).
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 P=flashcard_schema_test_dump
 
