@@ -7,10 +7,30 @@
 # the postgres user because initdb refuses root; among them citus.t, a Citus
 # coordinator and two workers, with Citus built first by test/bin/citus.sh).
 # Exits non-zero if anything fails.
+#
+# Where the time goes, and what is done about it: Citus's build (about a minute
+# and a half on 2 cores) runs beside the single-server tests, at a lower
+# priority, since neither needs the other; the files of each kind run
+# TEST_JOBS at a time (default 3; each file uses databases and roles of its
+# own, and the slowest files mostly wait: on lock timeouts, on servers).
+# Packages are installed only when missing (setup.sh), and Citus is built only
+# when it is not installed already (citus.sh).  TEST_JOBS=1 runs one at a time.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
 status=0
+TEST_JOBS=${TEST_JOBS:-3}
+export TEST_JOBS
+
+# Citus for test/t/cluster/citus.t: builds and installs Citus 13.2.2 from
+# ../shared/vendor once; prints "SKIP: ..." and leaves it out where there is no
+# tarball or the server is not 15-17 (citus.t then skips itself, saying so).
+# Its output is shown after the single-server tests.
+CITUS_LOG=$(mktemp)
+echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh), beside the single-server tests"
+nice -n 10 bash "$TOP/test/bin/citus.sh" >"$CITUS_LOG" 2>&1 &
+CITUS_PID=$!
+
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
     echo "== pg_regress (make installcheck)"
@@ -19,17 +39,16 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
         status=1
     fi
     echo "== pgTAP (make pgtap: pg_prove test/pgtap/*.sql)"
-    make -s PG_CONFIG="$PG_CONFIG" pgtap || status=1
+    make -s PG_CONFIG="$PG_CONFIG" pgtap PGTAP_FLAGS="-j$TEST_JOBS" || status=1
     echo "== scripted tests (make prove: prove test/t/*.t)"
-    make -s PG_CONFIG="$PG_CONFIG" prove || status=1
+    make -s PG_CONFIG="$PG_CONFIG" prove PROVE_FLAGS="-j$TEST_JOBS" || status=1
     exit $status
 ' || status=1
 
-echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh)"
-# Builds and installs Citus 13.2.2 from ../shared/vendor once (about 2 min);
-# prints "SKIP: ..." and leaves it out where there is no tarball or the server
-# is not 15-17: citus.t then skips itself.
-bash "$TOP/test/bin/citus.sh" || status=1
+echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
+wait "$CITUS_PID" || status=1
+cat "$CITUS_LOG"
+rm -f "$CITUS_LOG"
 
 # citus.t also takes a test-only revision 1.4 (test/lib/citus_1_4, written
 # the Citus-safe way) up and down a distributed cluster: its two scripts sit
@@ -66,7 +85,8 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     AS_TESTER=()
 fi
-"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster || status=1
+"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
+    PROVE_FLAGS="-j$TEST_JOBS" || status=1
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
 exit $status
