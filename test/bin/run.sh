@@ -50,7 +50,7 @@ wait "$CITUS_PID" || status=1
 cat "$CITUS_LOG"
 rm -f "$CITUS_LOG"
 
-# citus.t also takes a test-only revision 1.4 (test/lib/citus_1_4, written
+# citus.t also takes a test-only revision 1.5 (test/lib/citus_1_5, written
 # the Citus-safe way) up and down a distributed cluster: its two scripts sit
 # beside the real ones while the multi-server tests run, and only then.
 EXTDIR="$($PG_CONFIG --sharedir)/extension"
@@ -63,7 +63,7 @@ remove_test_only_scripts() {
 }
 trap remove_test_only_scripts EXIT
 if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
-    for f in "$TOP"/test/lib/citus_1_4/flashcard_schema--*.sql; do
+    for f in "$TOP"/test/lib/citus_1_5/flashcard_schema--*.sql; do
         if [ ! -e "$EXTDIR/${f##*/}" ]; then
             TEST_ONLY_SCRIPTS+=("$EXTDIR/${f##*/}")
             "${SUDO[@]}" install -m 644 "$f" "$EXTDIR/"
