@@ -121,18 +121,18 @@ is "$(refusal "BEGIN; ALTER EXTENSION flashcard_schema UPDATE TO '1.2'; ROLLBACK
 sql $DB -c "DROP VIEW public.v_ids" -c "DROP FUNCTION public.takes_review(public.reviews)"
 
 # --- an ordinary role's temporary table of the row type reviews --------------
-hold temp_reviews $ROLE
-say temp_reviews "CREATE TEMP TABLE kept (r public.reviews);"
+hold blk_temp_reviews $ROLE
+say blk_temp_reviews "CREATE TEMP TABLE kept (r public.reviews);"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 "ERROR:  2BP01: cannot downgrade flashcard_schema to 1.2 while table column \"pg_temp_N.kept.r\" depends on type \"public.reviews\"
 DETAIL:  Table column \"pg_temp_N.kept.r\", owned by role \"$ROLE\" and temporary to the session of process <pid>, depends on type \"public.reviews\", which the downgrade changes the row type of. Nothing was changed.
 HINT:  A temporary object goes when its session ends: have that session drop it or end it (SELECT pg_terminate_backend(<pid>)), then run the downgrade again." \
    "1.3 -> 1.2 with another role's temporary table of the row type reviews: 2BP01 naming it, its owner and its session"
-release temp_reviews
+release blk_temp_reviews
 
 # --- an ordinary role's temporary table of decklevel (rebuilt 1.2 -> 1.1) ----
-hold temp_level $ROLE
-say temp_level "CREATE TEMP TABLE kept (level public.decklevel);"
+hold blk_temp_level $ROLE
+say blk_temp_level "CREATE TEMP TABLE kept (level public.decklevel);"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'")" \
 "ERROR:  2BP01: cannot downgrade flashcard_schema to 1.1 while table column \"pg_temp_N.kept.level\" depends on type \"public.decklevel\"
 DETAIL:  Table column \"pg_temp_N.kept.level\", owned by role \"$ROLE\" and temporary to the session of process <pid>, depends on type \"public.decklevel\", which the downgrade re-creates. Nothing was changed.
@@ -143,7 +143,7 @@ is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'" | head -2)" \
 'ERROR:  2BP01: cannot drop type decklevel_before_1_1 because other objects depend on it
 DETAIL:  column level of table pg_temp_N.kept depends on type decklevel_before_1_1' \
    "control: 1.2 -> 1.1 has no hook in the released scripts, and PostgreSQL's generic error stands"
-release temp_level
+release blk_temp_level
 sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 
 # --- an app's function taking decklevel ----------------------------------------
@@ -179,21 +179,22 @@ is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'" | head -1)" \
 sql $DB -c "DROP FUNCTION public.flashcard_schema_revision(boolean)" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 
 # --- an open transaction holding a lock on the table the route alters --------
-hold locker $ROLE
+hold blk_locker $ROLE
 sql $DB -c "GRANT SELECT ON public.reviews TO $ROLE"
-say locker "BEGIN; SELECT count(*) FROM public.reviews;"
+say blk_locker "BEGIN; SELECT count(*) FROM public.reviews;"
 is "$(refusal "SET lock_timeout = '1s'; ALTER EXTENSION flashcard_schema UPDATE TO '1.2';")" \
 "ERROR:  55P03: could not lock table reviews to downgrade flashcard_schema to 1.2
 DETAIL:  Process <pid> (role \"$ROLE\", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.
 HINT:  Retry the downgrade when that transaction has finished (SELECT pg_terminate_backend(<pid>) ends its session), or raise lock_timeout for this session." \
    "1.3 -> 1.2 while an idle transaction holds a lock on reviews: 55P03 naming its process, role and state"
-release locker
+release blk_locker
 sql $DB -c "REVOKE SELECT ON public.reviews FROM $ROLE"
 
 # --- a lock let go within the bound: the route waits, then runs, quietly ------
 sql $DB -c "BEGIN" -c "LOCK TABLE public.reviews IN ACCESS SHARE MODE" -c "SELECT pg_sleep(1)" -c "COMMIT" >/dev/null &
 for _ in $(seq 50); do
-    [ "$(sql $DB -c "SELECT count(*) FROM pg_locks WHERE relation = 'public.reviews'::regclass AND pid <> pg_backend_pid()")" != 0 ] && break
+    [ "$(sql $DB -c "SELECT count(*) FROM pg_locks WHERE relation = 'public.reviews'::regclass AND pid <> pg_backend_pid()
+                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" != 0 ] && break
     sleep 0.1
 done
 out=$(psql -X -q -d $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" 2>&1)
