@@ -642,9 +642,9 @@ ProbeLock(Oid relid, const char *verb, const char *target)
 						 since ? ", transaction started " : "", since ? since : "", SPI_getvalue(row, desc, 5));
 	}
 	SPI_finish();
+	/* The primary message is the released scripts' own, word for word */
 	ereport(ERROR,
 			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-	/* The primary message is the released scripts' own, word for word */
 			 errmsg("could not lock table %s to %s flashcard_schema to %s", get_rel_name(relid), verb, target),
 			 holders.len > 0 ?
 			 errdetail("%s. Its lock was held for longer than lock_timeout (%s). Nothing was changed.",
