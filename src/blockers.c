@@ -7,9 +7,10 @@
  * What a route puts at stake is read from the contract, step by step:
  *
  * - a column whose type changes (ALTER COLUMN ... TYPE), or that goes:
- *   views, rules, triggers, policies and functions (BEGIN ATOMIC) using it
- *   block that, and so does any column of another table (a temporary one
- *   included) typed with the table's row type;
+ *   views, rules, triggers, policies, functions (BEGIN ATOMIC) and other
+ *   tables' foreign keys using it block that, and so does any column of
+ *   another table (a temporary one included) typed with the table's row
+ *   type;
  * - an enum type that loses labels: the script renames it, creates it anew,
  *   moves the extension's columns over and drops the old type, which
  *   anything else using it (a column of another table, a function, a domain,
@@ -48,6 +49,7 @@
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
@@ -130,7 +132,7 @@ ExtensionType(const InstalledExtension *ext, const char *name)
 						   ObjectIdGetDatum(ext->namespace));
 }
 
-/* The relation a rule, trigger or policy belongs to (read by its oid) */
+/* The relation a rule, trigger, policy or table constraint belongs to (read by its oid) */
 static Oid
 OwningRelation(Oid classid, Oid objid)
 {
@@ -146,6 +148,8 @@ OwningRelation(Oid classid, Oid objid)
 		oidcol = Anum_pg_trigger_oid, relcol = Anum_pg_trigger_tgrelid;
 	else if (classid == PolicyRelationId)
 		oidcol = Anum_pg_policy_oid, relcol = Anum_pg_policy_polrelid;
+	else if (classid == ConstraintRelationId)
+		oidcol = Anum_pg_constraint_oid, relcol = Anum_pg_constraint_conrelid;
 	else
 		return InvalidOid;
 	catalog = table_open(classid, AccessShareLock);
@@ -200,7 +204,8 @@ OwnerAndSchema(const ObjectAddress *addr, Oid *owner, Oid *nsp)
 
 	*owner = InvalidOid;
 	*nsp = InvalidOid;
-	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId)
+	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId ||
+		classid == ConstraintRelationId)
 	{
 		objid = OwningRelation(classid, objid);
 		classid = RelationRelationId;
@@ -284,7 +289,8 @@ ExtensionMember(RouteCheck *rc, const ObjectAddress *addr)
 	Oid			classid = addr->classId;
 	Oid			objid = addr->objectId;
 
-	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId)
+	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId ||
+		classid == ConstraintRelationId)
 	{
 		objid = OwningRelation(classid, objid);
 		classid = RelationRelationId;
@@ -418,9 +424,17 @@ ColumnAtStake(RouteCheck *rc, const ContractColumn *c, bool dropped)
 		ObjectAddress *dep = (ObjectAddress *) lfirst(lc);
 		ObjectAddress user;
 
-		/* The table's own indexes, constraints and defaults follow the column */
-		if (dep->classId != RewriteRelationId && dep->classId != TriggerRelationId &&
-			dep->classId != PolicyRelationId && dep->classId != ProcedureRelationId)
+		/*
+		 * The table's own indexes, constraints and defaults follow the
+		 * column; another table's foreign key into it does not
+		 */
+		if (dep->classId == ConstraintRelationId)
+		{
+			if (OwningRelation(dep->classId, dep->objectId) == relid)
+				continue;
+		}
+		else if (dep->classId != RewriteRelationId && dep->classId != TriggerRelationId &&
+				 dep->classId != PolicyRelationId && dep->classId != ProcedureRelationId)
 			continue;
 		if (ExtensionMember(rc, dep))
 			continue;

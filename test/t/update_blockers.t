@@ -217,6 +217,18 @@ HINT:  Drop view "public.v_login" (and each object listed), run the downgrade, t
    "1.4 -> 1.3 with a view over users.auth0_id (a 1.4 column): 2BP01 naming the view (the contract says what goes)"
 sql $DB -c "DROP VIEW public.v_login"
 
+# --- the app's foreign keys into the tables (1.4 grants REFERENCES) ------------
+sql $DB -c "CREATE TABLE public.app_login (auth0_id varchar(255) REFERENCES public.users (auth0_id))"
+is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
+'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.3 while table constraint "app_login_auth0_id_fkey on public.app_login" depends on table column "public.users.auth0_id"
+DETAIL:  Table constraint "app_login_auth0_id_fkey on public.app_login", owned by role "postgres", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
+HINT:  Drop table constraint "app_login_auth0_id_fkey on public.app_login" (and each object listed), run the downgrade, then create it again.' \
+   "1.4 -> 1.3 with the app's foreign key into users.auth0_id (a 1.4 column): 2BP01 naming the constraint"
+sql $DB -c "DROP TABLE public.app_login" -c "CREATE TABLE public.app_notes (user_id uuid REFERENCES public.users (id))"
+is "$(refusal "BEGIN; ALTER EXTENSION flashcard_schema UPDATE TO '1.0'; ROLLBACK;")" "ok" \
+   "the app's foreign key into users.id blocks no route (1.4 -> 1.0)"
+sql $DB -c "DROP TABLE public.app_notes"
+
 # --- 1.4's downgrade script itself never calls a function by name --------------
 # (with the DROP guard disabled, no precheck runs: the script must still work
 # beside an overload of revision() whose arguments all have defaults)
