@@ -2322,7 +2322,6 @@ LoadSchemaFunctions(VerifyContext *cxt)
 		for (int i = 0; i < contract_nfunctions; i++)
 		{
 			CatCList   *list;
-
 			bool		again = false;
 
 			/* Each name once: the contract lists a changed signature again */
