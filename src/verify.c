@@ -17,7 +17,6 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
-#include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -2303,8 +2302,9 @@ FunctionSettings(HeapTuple tup)
  * (each records its dependency on its schema), so that finding the
  * extension's functions costs nothing per routine of another schema: tens
  * of thousands of temporary functions named like the extension's, which any
- * role with TEMP can create, are never looked at.  Only a pinned schema
- * records no such dependencies: there the routines are found by name.
+ * role with TEMP can create, are never looked at.  (Only the pinned
+ * schemas, pg_catalog and pg_toast, record no such dependencies, and the
+ * extension's tables cannot be created in either.)
  */
 static void
 LoadSchemaFunctions(VerifyContext *cxt)
@@ -2317,34 +2317,6 @@ LoadSchemaFunctions(VerifyContext *cxt)
 
 	cxt->functions = palloc(sizeof(Oid) * cap);
 	cxt->nfunctions = 0;
-	if (IsPinnedObject(NamespaceRelationId, cxt->ext->namespace))
-	{
-		for (int i = 0; i < contract_nfunctions; i++)
-		{
-			CatCList   *list;
-			bool		again = false;
-
-			/* Each name once: the contract lists a changed signature again */
-			for (int k = 0; k < i; k++)
-				again |= strcmp(contract_functions[k].name, contract_functions[i].name) == 0;
-			if (again)
-				continue;
-			list = SearchSysCacheList1(PROCNAMEARGSNSP,
-									   CStringGetDatum(contract_functions[i].name));
-			for (int j = 0; j < list->n_members; j++)
-			{
-				Form_pg_proc p = (Form_pg_proc) GETSTRUCT(&list->members[j]->tuple);
-
-				if (p->pronamespace != cxt->ext->namespace)
-					continue;
-				if (cxt->nfunctions == cap)
-					cxt->functions = repalloc(cxt->functions, sizeof(Oid) * (cap *= 2));
-				cxt->functions[cxt->nfunctions++] = p->oid;
-			}
-			ReleaseSysCacheList(list);
-		}
-		return;
-	}
 	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(NamespaceRelationId));
 	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
