@@ -278,7 +278,7 @@ const int	contract_ndistribution = lengthof(contract_distribution);
 
 /* Event triggers: extension members that verify() does not report as extra */
 const ContractEventTrigger contract_event_triggers[] = {
-	{R1_3, "flashcard_schema_drop_guard"},
+	{R1_3, R1_3, "flashcard_schema_drop_guard", "ddl_command_start", 'O'},
 };
 const int	contract_nevent_triggers = lengthof(contract_event_triggers);
 

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * drop_guard.c
- *	  Refuse a DROP that would take the extension's tables with their rows.
+ *	  Refuse a DROP that would take the extension's tables, their keys or
+ *	  their indexes while the tables hold rows.
  *
  * DROP EXTENSION flashcard_schema, DROP SCHEMA <its schema> CASCADE, DROP
  * EXTENSION <one it requires> CASCADE and DROP OWNED BY <the role owning
@@ -15,6 +16,23 @@
  * Citus) and refuses unless flashcard_schema.allow_data_loss is on in the
  * session.
  *
+ * From 1.4 (the revisions whose contract has the sql_drop trigger) the
+ * parse tree is not the only witness: a statement can reach the tables by a
+ * cascade no parse tree shows (a member planted in the extension, dropped
+ * with its own schema, drops the whole extension).  So the start trigger
+ * fires on every DDL command, which loads this library and with it an
+ * object access hook that sees each object just before it is dropped
+ * (GuardNoteDrop): one of the tables, or a key or index of one, whose table
+ * holds rows is noted, with the rows counted while they are still there.
+ * The sql_drop trigger, at the end of the same statement and inside its
+ * transaction, refuses if anything was noted (GuardDroppedObjects): the
+ * ERROR undoes the whole statement.  The start trigger also refuses at once
+ * what it can see: ALTER EXTENSION flashcard_schema ADD (a foreign member
+ * is what makes those cascades), and DROP INDEX or ALTER INDEX on an index
+ * of a table that holds rows.  Both triggers fire "always", whatever the
+ * session_replication_role.  Row counts are shown only for tables the
+ * current role may read.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -23,11 +41,18 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/index.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
@@ -37,6 +62,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -54,7 +80,47 @@ typedef struct GuardedExtension
 	Oid			owner;
 	Oid			namespace;
 	Oid			nspowner;
+	bool		backstop;		/* its revision has the sql_drop trigger (1.4 on) */
 } GuardedExtension;
+
+/* A table of the extension with rows at stake in the current statement */
+typedef struct AtStake
+{
+	SubTransactionId subid;		/* where it was noted: gone if that aborts */
+	Oid			relid;
+	char	   *table;
+	uint64		rows;
+	bool		dropped;		/* the table itself, not only keys or indexes */
+	char	   *object;			/* the first key or index noted, or NULL */
+	int			nobjects;		/* keys and indexes noted */
+} AtStake;
+
+/* What the object access hook noted for the sql_drop trigger (TopTransactionContext) */
+static List *at_stake = NIL;
+
+/* Whether the start trigger already warned (allow_data_loss) for this statement */
+static bool start_warned = false;
+
+/* The session's flashcard_schema.allow_data_loss, for the hook */
+static const bool *allow_data_loss_setting = NULL;
+
+static object_access_hook_type prev_object_access_hook = NULL;
+
+static bool GuardStatement(EventTriggerData *trigdata, const GuardedExtension *ext,
+						   const char *command, bool allow_data_loss);
+
+/* Whether a contract revision has the sql_drop trigger (and the rest of 1.4's guard) */
+static bool
+RevisionHasBackstop(int revision)
+{
+	for (int i = 0; i < contract_nevent_triggers; i++)
+	{
+		if (revision >= 0 && CONTRACT_IN(&contract_event_triggers[i], revision) &&
+			strcmp(contract_event_triggers[i].event, "sql_drop") == 0)
+			return true;
+	}
+	return false;
+}
 
 /* Look up an installed extension by name; false if it is not installed */
 static bool
@@ -75,9 +141,14 @@ FindExtension(const char *name, GuardedExtension *ext)
 	{
 		Form_pg_extension form = (Form_pg_extension) GETSTRUCT(tup);
 
+		bool		isnull;
+		Datum		version = heap_getattr(tup, Anum_pg_extension_extversion,
+										   RelationGetDescr(catalog), &isnull);
+
 		ext->oid = form->oid;
 		ext->owner = form->extowner;
 		ext->namespace = form->extnamespace;
+		ext->backstop = !isnull && RevisionHasBackstop(ContractRevision(TextDatumGetCString(version)));
 		found = true;
 	}
 	systable_endscan(scan);
@@ -139,6 +210,18 @@ GuardedTable(const GuardedExtension *ext, const char *name)
 	if (OidIsValid(relid) && get_rel_relkind(relid) != RELKIND_RELATION)
 		return InvalidOid;
 	return relid;
+}
+
+/* Whether a name is one of the extension's tables in the contract */
+static bool
+IsContractTable(const char *name)
+{
+	for (int i = 0; i < contract_ntables; i++)
+	{
+		if (strcmp(contract_tables[i].name, name) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* The owner of a relation, or InvalidOid */
@@ -251,16 +334,22 @@ CountDistributedRows(Oid relid)
 	return n;
 }
 
-/* Rows of a table, counted under the lock the DROP will take anyway */
+/* Rows of a table, counted under a lock that keeps new rows out until the statement ends */
 static uint64
-CountRows(Oid relid)
+CountRowsLocked(Oid relid, LOCKMODE lockmode)
 {
-	Relation	rel = table_open(relid, AccessExclusiveLock);
-	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	Relation	rel;
+	Snapshot	snapshot;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
 	uint64		n = 0;
 
+	if (CitusTable(relid))
+		return CountDistributedRows(relid);
+	rel = table_open(relid, lockmode);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = table_beginscan(rel, snapshot, 0, NULL);
+	slot = table_slot_create(rel, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
 		n++;
@@ -274,48 +363,478 @@ CountRows(Oid relid)
 	return n;
 }
 
-/* Refuse (or, with allow_data_loss, warn about) a DROP that takes rows with it */
-void
-GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
+/* Rows of a table, counted under the lock the DROP will take anyway */
+static uint64
+CountRows(Oid relid)
 {
-	GuardedExtension ext;
-	StringInfoData detail;
-	uint64		total = 0;
-	const char *command = GetCommandTagName(trigdata->tag);
+	return CountRowsLocked(relid, AccessExclusiveLock);
+}
 
-	if (!FindGuardedExtension(&ext) || !DropTakesTables(trigdata->parsetree, &ext))
-		return;
+/*
+ * "users: 2 rows, decks: 1 row" for the tables at stake; from 1.4 a table
+ * the current role may not read is not named and its rows not counted, only
+ * the number of such tables is said.  Sets *total to the rows shown and
+ * *hidden to the tables not shown.
+ */
+static char *
+DescribeRows(List *tables, bool backstop, uint64 *total, int *hidden)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	bool		first = true;
 
-	initStringInfo(&detail);
-	for (int i = 0; i < contract_ntables; i++)
+	initStringInfo(&buf);
+	*total = 0;
+	*hidden = 0;
+	foreach(lc, tables)
 	{
-		Oid			relid = GuardedTable(&ext, contract_tables[i].name);
-		uint64		n;
+		AtStake    *t = (AtStake *) lfirst(lc);
 
-		if (!OidIsValid(relid))
+		if (backstop && pg_class_aclcheck(t->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		{
+			(*hidden)++;
 			continue;
-		n = CitusTable(relid) ? CountDistributedRows(relid) : CountRows(relid);
-		if (n == 0)
-			continue;
-		appendStringInfo(&detail, "%s%s: " UINT64_FORMAT " row%s",
-						 total > 0 ? ", " : "", contract_tables[i].name, n, n == 1 ? "" : "s");
-		total += n;
+		}
+		appendStringInfo(&buf, "%s%s: " UINT64_FORMAT " row%s",
+						 first ? "" : ", ", t->table, t->rows, t->rows == 1 ? "" : "s");
+		*total += t->rows;
+		first = false;
 	}
-	if (total == 0)
-		return;
+	if (*hidden > 0 && first)
+		appendStringInfo(&buf, ngettext("%d table holds rows; the current role may not read it, so its rows are not counted here",
+										"%d tables hold rows; the current role may not read them, so their rows are not counted here",
+										*hidden), *hidden);
+	else if (*hidden > 0)
+		appendStringInfo(&buf, ngettext(", and %d more table the current role may not read",
+										", and %d more tables the current role may not read",
+										*hidden), *hidden);
+	return buf.data;
+}
 
-	if (!allow_data_loss)
+/* Refuse (or, with allow_data_loss, warn about) dropping tables that hold rows */
+static void
+ReportTablesAtStake(const char *command, List *tables, bool backstop, bool allow_data_loss)
+{
+	uint64		total;
+	int			hidden;
+	char	   *detail = DescribeRows(tables, backstop, &total, &hidden);
+
+	if (!allow_data_loss && hidden == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg_plural("%s would drop the tables of flashcard_schema with " UINT64_FORMAT " row of data",
 							   "%s would drop the tables of flashcard_schema with " UINT64_FORMAT " rows of data",
 							   (unsigned long) total, command, total),
-				 errdetail("Rows that would be lost: %s.", detail.data),
+				 errdetail("Rows that would be lost: %s.", detail),
 				 errhint("Delete those rows first, or run SET flashcard_schema.allow_data_loss = on in this session to drop them "
 						 "(for pg_restore --clean, connect with PGOPTIONS='-c flashcard_schema.allow_data_loss=on').")));
+	if (!allow_data_loss)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s would drop the tables of flashcard_schema, which hold rows of data", command),
+				 errdetail("Rows that would be lost: %s.", detail),
+				 errhint("Delete those rows first, or run SET flashcard_schema.allow_data_loss = on in this session to drop them "
+						 "(for pg_restore --clean, connect with PGOPTIONS='-c flashcard_schema.allow_data_loss=on').")));
+	if (hidden == 0)
+		ereport(WARNING,
+				(errmsg_plural("flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " row of data",
+							   "flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " rows of data",
+							   (unsigned long) total, command, total),
+				 errdetail("Rows dropped: %s.", detail)));
+	else
+		ereport(WARNING,
+				(errmsg("flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema, which hold rows of data", command),
+				 errdetail("Rows dropped: %s.", detail)));
+}
+
+/*
+ * Refuse (or, with allow_data_loss, warn about) dropping or changing keys or
+ * indexes of tables that hold rows ("drop" or "change": what the statement
+ * does to them).
+ */
+static void
+ReportKeysAtStake(const char *command, const char *verb, List *tables, bool allow_data_loss)
+{
+	uint64		total;
+	int			hidden;
+	char	   *detail = DescribeRows(tables, true, &total, &hidden);
+	int			nobjects = 0;
+	const char *object = NULL;
+	ListCell   *lc;
+
+	foreach(lc, tables)
+	{
+		AtStake    *t = (AtStake *) lfirst(lc);
+
+		nobjects += t->nobjects;
+		if (object == NULL)
+			object = t->object;
+	}
+	if (!allow_data_loss && nobjects == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s would %s %s of flashcard_schema while its table holds rows",
+						command, verb, object),
+				 errdetail("Rows that depend on it: %s.", detail),
+				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans. "
+						 "Only its update scripts change them; run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
+	if (!allow_data_loss)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s would %s %d keys and indexes of flashcard_schema, the first %s, while their tables hold rows",
+						command, verb, nobjects, object),
+				 errdetail("Rows that depend on them: %s.", detail),
+				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans. "
+						 "Only its update scripts change them; run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
 	ereport(WARNING,
-			(errmsg_plural("flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " row of data",
-						   "flashcard_schema.allow_data_loss is on: %s drops the tables of flashcard_schema with " UINT64_FORMAT " rows of data",
-						   (unsigned long) total, command, total),
-			 errdetail("Rows dropped: %s.", detail.data)));
+			(errmsg("flashcard_schema.allow_data_loss is on: %s %ss %s of flashcard_schema while its table holds rows",
+					command, verb, object),
+			 errdetail("Rows that depend on it: %s.", detail)));
+}
+
+/* Refuse (or, with allow_data_loss, warn about) a DROP that takes rows with it */
+void
+GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
+{
+	GuardedExtension ext;
+	List	   *tables = NIL;
+	const char *command = GetCommandTagName(trigdata->tag);
+
+	start_warned = false;
+	if (!FindGuardedExtension(&ext))
+		return;
+	if (ext.backstop && GuardStatement(trigdata, &ext, command, allow_data_loss))
+		return;
+	if (!DropTakesTables(trigdata->parsetree, &ext))
+		return;
+
+	for (int i = 0; i < contract_ntables; i++)
+	{
+		Oid			relid = GuardedTable(&ext, contract_tables[i].name);
+		AtStake    *t;
+
+		if (!OidIsValid(relid))
+			continue;
+		t = palloc0(sizeof(AtStake));
+		t->relid = relid;
+		t->table = (char *) contract_tables[i].name;
+		t->rows = CountRows(relid);
+		t->dropped = true;
+		if (t->rows > 0)
+			tables = lappend(tables, t);
+	}
+	if (tables == NIL)
+		return;
+	ReportTablesAtStake(command, tables, ext.backstop, allow_data_loss);
+	start_warned = true;
+}
+
+/* The extension's table an index belongs to, or InvalidOid */
+static Oid
+GuardedIndexTable(const GuardedExtension *ext, Oid indexid)
+{
+	Oid			relid;
+	const char *name;
+
+	if (!OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX)
+		return InvalidOid;
+	relid = IndexGetRelation(indexid, true);
+	if (!OidIsValid(relid) || get_rel_namespace(relid) != ext->namespace)
+		return InvalidOid;
+	name = get_rel_name(relid);
+	return name != NULL && GuardedTable(ext, name) == relid && IsContractTable(name) ? relid : InvalidOid;
+}
+
+/* The index a statement names (ALTER INDEX in its several forms), or NULL */
+static RangeVar *
+AlteredIndex(Node *parsetree)
+{
+	if (IsA(parsetree, AlterTableStmt) && ((AlterTableStmt *) parsetree)->objtype == OBJECT_INDEX)
+		return ((AlterTableStmt *) parsetree)->relation;
+	if (IsA(parsetree, RenameStmt) && ((RenameStmt *) parsetree)->renameType == OBJECT_INDEX)
+		return ((RenameStmt *) parsetree)->relation;
+	if (IsA(parsetree, AlterObjectSchemaStmt) && ((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_INDEX)
+		return ((AlterObjectSchemaStmt *) parsetree)->relation;
+	if (IsA(parsetree, AlterObjectDependsStmt) && ((AlterObjectDependsStmt *) parsetree)->objectType == OBJECT_INDEX)
+		return ((AlterObjectDependsStmt *) parsetree)->relation;
+	return NULL;
+}
+
+/* Note an index of a table with rows among the objects a statement touches */
+static List *
+NoteIndex(List *tables, const GuardedExtension *ext, RangeVar *rv)
+{
+	Oid			indexid = RangeVarGetRelid(rv, NoLock, true);
+	Oid			relid = GuardedIndexTable(ext, indexid);
+	AtStake    *t;
+	ListCell   *lc;
+
+	if (!OidIsValid(relid))
+		return tables;
+	foreach(lc, tables)
+	{
+		t = (AtStake *) lfirst(lc);
+		if (t->relid == relid)
+		{
+			t->nobjects++;
+			return tables;
+		}
+	}
+	/* A share lock: the statement takes its own; the sql_drop trigger counts again under it */
+	t = palloc0(sizeof(AtStake));
+	t->relid = relid;
+	t->table = get_rel_name(relid);
+	t->rows = CountRowsLocked(relid, AccessShareLock);
+	t->object = psprintf("index \"%s\" of table \"%s\"", get_rel_name(indexid), t->table);
+	t->nobjects = 1;
+	return t->rows > 0 ? lappend(tables, t) : tables;
+}
+
+/*
+ * From 1.4, what the start trigger refuses besides a DROP that takes the
+ * tables: adding a member to the extension, and dropping or changing an
+ * index of a table that holds rows.  True if the statement was one of these
+ * (and was let through).
+ */
+static bool
+GuardStatement(EventTriggerData *trigdata, const GuardedExtension *ext,
+			   const char *command, bool allow_data_loss)
+{
+	Node	   *parsetree = trigdata->parsetree;
+	List	   *tables = NIL;
+	RangeVar   *altered;
+
+	/* The extension's own scripts (and pg_upgrade restoring its members) may */
+	if (creating_extension || IsBinaryUpgrade)
+		return false;
+
+	if (IsA(parsetree, AlterExtensionContentsStmt))
+	{
+		AlterExtensionContentsStmt *stmt = (AlterExtensionContentsStmt *) parsetree;
+
+		if (stmt->action > 0 && strcmp(stmt->extname, EXTENSION_NAME) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot add objects to extension \"%s\"", EXTENSION_NAME),
+					 errdetail("A member added from outside its scripts would be dropped with it, and dropping that member "
+							   "(or what it depends on) with CASCADE would drop the extension and its tables."),
+					 errhint("Create the object outside the extension; its scripts alone decide its members.")));
+		return true;
+	}
+	if (IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->removeType == OBJECT_INDEX)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((DropStmt *) parsetree)->objects)
+			tables = NoteIndex(tables, ext, makeRangeVarFromNameList((List *) lfirst(lc)));
+		if (tables != NIL)
+		{
+			ReportKeysAtStake(command, "drop", tables, allow_data_loss);
+			start_warned = true;
+		}
+		return true;
+	}
+	if ((altered = AlteredIndex(parsetree)) != NULL)
+	{
+		tables = NoteIndex(tables, ext, altered);
+		if (tables != NIL)
+			ReportKeysAtStake(command, "change", tables, allow_data_loss);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The extension's table whose rows a dropped object puts at stake: the table
+ * itself, or the table of one of its indexes or keys; InvalidOid otherwise.
+ * *table_dropped says which.
+ */
+static Oid
+DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int subId,
+				   int flags, bool *table_dropped, char **object)
+{
+	*table_dropped = false;
+	*object = NULL;
+	if (classId == RelationRelationId && subId == 0)
+	{
+		char		relkind = get_rel_relkind(objectId);
+		const char *name;
+
+		if (relkind == RELKIND_RELATION && get_rel_namespace(objectId) == ext->namespace &&
+			(name = get_rel_name(objectId)) != NULL && IsContractTable(name))
+		{
+			*table_dropped = true;
+			return objectId;
+		}
+		/* An index rebuilt by ALTER TABLE or REINDEX CONCURRENTLY is no loss */
+		if (relkind == RELKIND_INDEX && !(flags & PERFORM_DELETION_INTERNAL))
+		{
+			Oid			relid = GuardedIndexTable(ext, objectId);
+
+			if (OidIsValid(relid))
+				*object = psprintf("index \"%s\" of table \"%s\"", get_rel_name(objectId), get_rel_name(relid));
+			return relid;
+		}
+	}
+	else if (classId == ConstraintRelationId && !(flags & PERFORM_DELETION_INTERNAL))
+	{
+		HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(objectId));
+		Oid			relid = InvalidOid;
+
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+			const char *name = OidIsValid(con->conrelid) ? get_rel_name(con->conrelid) : NULL;
+
+			if ((con->contype == CONSTRAINT_PRIMARY || con->contype == CONSTRAINT_UNIQUE ||
+				 con->contype == CONSTRAINT_FOREIGN) &&
+				name != NULL && get_rel_namespace(con->conrelid) == ext->namespace &&
+				IsContractTable(name))
+			{
+				relid = con->conrelid;
+				*object = psprintf("constraint \"%s\" of table \"%s\"", NameStr(con->conname), name);
+			}
+			ReleaseSysCache(tup);
+		}
+		return relid;
+	}
+	return InvalidOid;
+}
+
+/*
+ * Object access hook: just before an object is dropped, note it if it is
+ * one of the extension's tables, or a key or index of one, and its table
+ * holds rows (counted now, while they are still there).  The sql_drop
+ * trigger refuses at the end of the statement (GuardDroppedObjects).
+ */
+static void
+GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	GuardedExtension ext;
+	bool		table_dropped;
+	char	   *object;
+	int			flags;
+	Oid			relid;
+	AtStake    *t = NULL;
+	ListCell   *lc;
+	MemoryContext old;
+	bool		allow = allow_data_loss_setting != NULL && *allow_data_loss_setting;
+
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+	if (access != OAT_DROP || creating_extension || IsBinaryUpgrade ||
+		(classId != RelationRelationId && classId != ConstraintRelationId) ||
+		(allow && start_warned))
+		return;
+	flags = arg ? ((ObjectAccessDrop *) arg)->dropflags : 0;
+	if (!FindGuardedExtension(&ext) || !ext.backstop)
+		return;
+	relid = DroppedObjectTable(&ext, classId, objectId, subId, flags, &table_dropped, &object);
+	if (!OidIsValid(relid))
+		return;
+
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	foreach(lc, at_stake)
+	{
+		if (((AtStake *) lfirst(lc))->relid == relid)
+			t = (AtStake *) lfirst(lc);
+	}
+	if (t == NULL)
+	{
+		uint64		rows = CountRowsLocked(relid, AccessShareLock);
+
+		if (rows == 0)
+		{
+			MemoryContextSwitchTo(old);
+			return;
+		}
+		t = palloc0(sizeof(AtStake));
+		t->subid = GetCurrentSubTransactionId();
+		t->relid = relid;
+		t->table = pstrdup(get_rel_name(relid));
+		t->rows = rows;
+		at_stake = lappend(at_stake, t);
+	}
+	t->dropped |= table_dropped;
+	if (object != NULL)
+	{
+		if (t->object == NULL)
+			t->object = pstrdup(object);
+		t->nobjects++;
+	}
+	MemoryContextSwitchTo(old);
+
+	/* DROP INDEX CONCURRENTLY commits before the statement ends: refuse now */
+	if (flags & PERFORM_DELETION_CONCURRENTLY)
+		GuardDroppedObjects("DROP INDEX", allow);
+}
+
+/*
+ * At sql_drop, the end of a statement that dropped something: refuse (or,
+ * with allow_data_loss, warn) if it dropped tables of the extension, or keys
+ * or indexes of them, while they held rows.  The ERROR undoes the statement.
+ */
+void
+GuardDroppedObjects(const char *command, bool allow_data_loss)
+{
+	List	   *tables = at_stake;
+	bool		warned = start_warned;
+	bool		dropped = false;
+	ListCell   *lc;
+
+	at_stake = NIL;
+	start_warned = false;
+	if (tables == NIL || (allow_data_loss && warned))
+		return;
+	foreach(lc, tables)
+		dropped |= ((AtStake *) lfirst(lc))->dropped;
+	if (dropped)
+	{
+		/* Name only the tables themselves dropped: their keys go with them */
+		List	   *lost = NIL;
+
+		foreach(lc, tables)
+		{
+			if (((AtStake *) lfirst(lc))->dropped)
+				lost = lappend(lost, lfirst(lc));
+		}
+		ReportTablesAtStake(command, lost, true, allow_data_loss);
+	}
+	else
+		ReportKeysAtStake(command, "drop", tables, allow_data_loss);
+}
+
+/* Forget what a transaction or an aborted subtransaction noted */
+static void
+GuardXactCallback(XactEvent event, void *arg)
+{
+	at_stake = NIL;
+	start_warned = false;
+}
+
+/* Forget what an aborted subtransaction noted: it dropped nothing after all */
+static void
+GuardSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+					 SubTransactionId parentSubid, void *arg)
+{
+	ListCell   *lc;
+
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	foreach(lc, at_stake)
+	{
+		if (((AtStake *) lfirst(lc))->subid == mySubid)
+			at_stake = foreach_delete_current(at_stake, lc);
+	}
+}
+
+/* Install the object access hook (from _PG_init); allow_data_loss is the setting's variable */
+void
+GuardInit(const bool *allow_data_loss)
+{
+	allow_data_loss_setting = allow_data_loss;
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = GuardNoteDrop;
+	RegisterXactCallback(GuardXactCallback, NULL);
+	RegisterSubXactCallback(GuardSubXactCallback, NULL);
 }
