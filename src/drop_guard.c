@@ -612,13 +612,13 @@ GuardStatement(EventTriggerData *trigdata, const GuardedExtension *ext,
 	{
 		AlterExtensionContentsStmt *stmt = (AlterExtensionContentsStmt *) parsetree;
 
-		if (stmt->action > 0 && strcmp(stmt->extname, EXTENSION_NAME) == 0)
+		if (stmt->action > 0 && strcmp(stmt->extname, EXTENSION_NAME) == 0 && !allow_data_loss)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("cannot add objects to extension \"%s\"", EXTENSION_NAME),
 					 errdetail("A member added from outside its scripts would be dropped with it, and dropping that member "
 							   "(or what it depends on) with CASCADE would drop the extension and its tables."),
-					 errhint("Create the object outside the extension; its scripts alone decide its members.")));
+					 errhint("Its scripts alone decide its members; a session that must add one anyway can run SET flashcard_schema.allow_data_loss = on first.")));
 		return true;
 	}
 	if (IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->removeType == OBJECT_INDEX)
@@ -666,8 +666,12 @@ DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int s
 			*table_dropped = true;
 			return objectId;
 		}
-		/* An index rebuilt by ALTER TABLE or REINDEX CONCURRENTLY is no loss */
-		if (relkind == RELKIND_INDEX && !(flags & PERFORM_DELETION_INTERNAL))
+		/*
+		 * An index rebuilt by ALTER TABLE or REINDEX CONCURRENTLY is no loss;
+		 * one behind a key is noted as the key
+		 */
+		if (relkind == RELKIND_INDEX && !(flags & PERFORM_DELETION_INTERNAL) &&
+			!OidIsValid(get_index_constraint(objectId)))
 		{
 			Oid			relid = GuardedIndexTable(ext, objectId);
 
