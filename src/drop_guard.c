@@ -90,6 +90,7 @@ typedef struct AtStake
 	Oid			relid;
 	char	   *table;
 	uint64		rows;
+	bool		readable;		/* the current role may SELECT from it */
 	bool		dropped;		/* the table itself, not only keys or indexes */
 	char	   *object;			/* the first key or index noted, or NULL */
 	int			nobjects;		/* keys and indexes noted */
@@ -97,6 +98,9 @@ typedef struct AtStake
 
 /* What the object access hook noted for the sql_drop trigger (TopTransactionContext) */
 static List *at_stake = NIL;
+
+/* The statement the start trigger last saw (its tag), for the hook's messages */
+static char current_command[NAMEDATALEN] = "DROP";
 
 /* Whether the start trigger already warned (allow_data_loss) for this statement */
 static bool start_warned = false;
@@ -390,7 +394,7 @@ DescribeRows(List *tables, bool backstop, uint64 *total, int *hidden)
 	{
 		AtStake    *t = (AtStake *) lfirst(lc);
 
-		if (backstop && pg_class_aclcheck(t->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		if (backstop && !t->readable)
 		{
 			(*hidden)++;
 			continue;
@@ -501,6 +505,7 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	const char *command = GetCommandTagName(trigdata->tag);
 
 	start_warned = false;
+	strlcpy(current_command, command, sizeof(current_command));
 	if (!FindGuardedExtension(&ext))
 		return;
 	if (ext.backstop && GuardStatement(trigdata, &ext, command, allow_data_loss))
@@ -519,6 +524,7 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 		t->relid = relid;
 		t->table = (char *) contract_tables[i].name;
 		t->rows = CountRows(relid);
+		t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 		t->dropped = true;
 		if (t->rows > 0)
 			tables = lappend(tables, t);
@@ -585,6 +591,7 @@ NoteIndex(List *tables, const GuardedExtension *ext, RangeVar *rv)
 	t->relid = relid;
 	t->table = get_rel_name(relid);
 	t->rows = CountRowsLocked(relid, AccessShareLock);
+	t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 	t->object = psprintf("index \"%s\" of table \"%s\"", get_rel_name(indexid), t->table);
 	t->nobjects = 1;
 	return t->rows > 0 ? lappend(tables, t) : tables;
@@ -727,12 +734,25 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	if (prev_object_access_hook)
 		prev_object_access_hook(access, classId, objectId, subId, arg);
 	if (access != OAT_DROP || creating_extension || IsBinaryUpgrade ||
-		(classId != RelationRelationId && classId != ConstraintRelationId) ||
+		(classId != RelationRelationId && classId != ConstraintRelationId &&
+		 classId != ExtensionRelationId) ||
 		(allow && start_warned))
 		return;
 	flags = arg ? ((ObjectAccessDrop *) arg)->dropflags : 0;
 	if (!FindGuardedExtension(&ext) || !ext.backstop)
 		return;
+
+	/*
+	 * The extension itself goes last, after all its members, the sql_drop
+	 * trigger among them: that trigger will not fire, so refuse here, with
+	 * every table noted.
+	 */
+	if (classId == ExtensionRelationId)
+	{
+		if (objectId == ext.oid && at_stake != NIL)
+			GuardDroppedObjects(current_command, allow);
+		return;
+	}
 	relid = DroppedObjectTable(&ext, classId, objectId, subId, flags, &table_dropped, &object);
 	if (!OidIsValid(relid))
 		return;
@@ -757,6 +777,7 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 		t->relid = relid;
 		t->table = pstrdup(get_rel_name(relid));
 		t->rows = rows;
+		t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 		at_stake = lappend(at_stake, t);
 	}
 	t->dropped |= table_dropped;
@@ -770,7 +791,7 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 
 	/* DROP INDEX CONCURRENTLY commits before the statement ends: refuse now */
 	if (flags & PERFORM_DELETION_CONCURRENTLY)
-		GuardDroppedObjects("DROP INDEX", allow);
+		GuardDroppedObjects(current_command, allow);
 }
 
 /*
@@ -786,18 +807,32 @@ GuardDroppedObjects(const char *command, bool allow_data_loss)
 	bool		dropped = false;
 	ListCell   *lc;
 
+	List	   *ordered = NIL;
+
 	at_stake = NIL;
 	start_warned = false;
 	if (tables == NIL || (allow_data_loss && warned))
 		return;
-	foreach(lc, tables)
-		dropped |= ((AtStake *) lfirst(lc))->dropped;
+	/* In the contract's order, as the start trigger names them */
+	for (int i = 0; i < contract_ntables; i++)
+	{
+		foreach(lc, tables)
+		{
+			AtStake    *t = (AtStake *) lfirst(lc);
+
+			if (strcmp(t->table, contract_tables[i].name) == 0)
+			{
+				ordered = lappend(ordered, t);
+				dropped |= t->dropped;
+			}
+		}
+	}
 	if (dropped)
 	{
 		/* Name only the tables themselves dropped: their keys go with them */
 		List	   *lost = NIL;
 
-		foreach(lc, tables)
+		foreach(lc, ordered)
 		{
 			if (((AtStake *) lfirst(lc))->dropped)
 				lost = lappend(lost, lfirst(lc));
@@ -805,7 +840,7 @@ GuardDroppedObjects(const char *command, bool allow_data_loss)
 		ReportTablesAtStake(command, lost, true, allow_data_loss);
 	}
 	else
-		ReportKeysAtStake(command, "drop", tables, allow_data_loss);
+		ReportKeysAtStake(command, "drop", ordered, allow_data_loss);
 }
 
 /* Forget what a transaction or an aborted subtransaction noted */
