@@ -83,21 +83,27 @@ typedef struct GuardedExtension
 	bool		backstop;		/* its revision has the sql_drop trigger (1.4 on) */
 } GuardedExtension;
 
-/* A table of the extension with rows at stake in the current statement */
+/* A table of the extension that holds rows */
 typedef struct AtStake
 {
-	SubTransactionId subid;		/* where it was noted: gone if that aborts */
 	Oid			relid;
-	char	   *table;
+	const char *table;
 	uint64		rows;
 	bool		readable;		/* the current role may SELECT from it */
-	bool		dropped;		/* the table itself, not only keys or indexes */
-	char	   *object;			/* the first key or index noted, or NULL */
-	int			nobjects;		/* keys and indexes noted */
+	bool		dropped;		/* the statement drops the table itself */
 } AtStake;
 
-/* What the object access hook noted for the sql_drop trigger (TopTransactionContext) */
-static List *at_stake = NIL;
+/*
+ * What the object access hook noted during the current statement, for the
+ * sql_drop trigger (in TopTransactionContext): whether it saw one of the
+ * extension's tables, keys or indexes dropped; the tables holding rows then
+ * (counted at the first such object, while they were all still there); and
+ * the first object dropped that is not a table with rows.
+ */
+static bool noted = false;
+static List *noted_tables = NIL;
+static char *noted_object = NULL;
+static int	noted_objects = 0;
 
 /* The statement the start trigger last saw (its tag), for the hook's messages */
 static char current_command[NAMEDATALEN] = "DROP";
@@ -338,9 +344,12 @@ CountDistributedRows(Oid relid)
 	return n;
 }
 
-/* Rows of a table, counted under a lock that keeps new rows out until the statement ends */
+/*
+ * Rows of a table, counted under a lock that keeps new rows out until the
+ * statement ends; at most limit of them (0: all)
+ */
 static uint64
-CountRowsLocked(Oid relid, LOCKMODE lockmode)
+CountRowsLocked(Oid relid, LOCKMODE lockmode, uint64 limit)
 {
 	Relation	rel;
 	Snapshot	snapshot;
@@ -354,7 +363,7 @@ CountRowsLocked(Oid relid, LOCKMODE lockmode)
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	scan = table_beginscan(rel, snapshot, 0, NULL);
 	slot = table_slot_create(rel, NULL);
-	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	while ((limit == 0 || n < limit) && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
 		n++;
 		CHECK_FOR_INTERRUPTS();
@@ -371,7 +380,46 @@ CountRowsLocked(Oid relid, LOCKMODE lockmode)
 static uint64
 CountRows(Oid relid)
 {
-	return CountRowsLocked(relid, AccessExclusiveLock);
+	return CountRowsLocked(relid, AccessExclusiveLock, 0);
+}
+
+/*
+ * The extension's tables that hold rows, in the contract's order, counted
+ * under a share lock (the statement takes its own); NIL if none does.  A
+ * first pass stops at each table's first row: only when some table has one
+ * are they counted.
+ */
+static List *
+TablesWithRows(const GuardedExtension *ext)
+{
+	Oid			relids[64];
+	bool		any = false;
+	List	   *tables = NIL;
+
+	Assert(contract_ntables <= lengthof(relids));
+	for (int i = 0; i < contract_ntables; i++)
+	{
+		relids[i] = GuardedTable(ext, contract_tables[i].name);
+		if (OidIsValid(relids[i]) && !any)
+			any = CountRowsLocked(relids[i], AccessShareLock, 1) > 0;
+	}
+	if (!any)
+		return NIL;
+	for (int i = 0; i < contract_ntables; i++)
+	{
+		AtStake    *t;
+		uint64		rows;
+
+		if (!OidIsValid(relids[i]) || (rows = CountRowsLocked(relids[i], AccessShareLock, 0)) == 0)
+			continue;
+		t = palloc0(sizeof(AtStake));
+		t->relid = relids[i];
+		t->table = contract_tables[i].name;
+		t->rows = rows;
+		t->readable = pg_class_aclcheck(relids[i], GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+		tables = lappend(tables, t);
+	}
+	return tables;
 }
 
 /*
@@ -452,48 +500,48 @@ ReportTablesAtStake(const char *command, List *tables, bool backstop, bool allow
 }
 
 /*
- * Refuse (or, with allow_data_loss, warn about) dropping or changing keys or
- * indexes of tables that hold rows ("drop" or "change": what the statement
- * does to them).
+ * Refuse (or, with allow_data_loss, warn about) dropping or changing keys,
+ * indexes or empty tables of the extension while its tables hold rows
+ * ("drop" or "change": what the statement does to them).
  */
 static void
-ReportKeysAtStake(const char *command, const char *verb, List *tables, bool allow_data_loss)
+ReportObjectsAtStake(const char *command, const char *verb, const char *object,
+					 int nobjects, List *tables, bool allow_data_loss)
 {
 	uint64		total;
 	int			hidden;
 	char	   *detail = DescribeRows(tables, true, &total, &hidden);
-	int			nobjects = 0;
-	const char *object = NULL;
-	ListCell   *lc;
 
-	foreach(lc, tables)
-	{
-		AtStake    *t = (AtStake *) lfirst(lc);
-
-		nobjects += t->nobjects;
-		if (object == NULL)
-			object = t->object;
-	}
 	if (!allow_data_loss && nobjects == 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s would %s %s of flashcard_schema while its table holds rows",
+				 errmsg("%s would %s %s of flashcard_schema while its tables hold rows",
 						command, verb, object),
-				 errdetail("Rows that depend on it: %s.", detail),
-				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans. "
-						 "Only its update scripts change them; run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
+				 errdetail("Rows in its tables: %s.", detail),
+				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans, and only its scripts change them. "
+						 "Run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
 	if (!allow_data_loss)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s would %s %d keys and indexes of flashcard_schema, the first %s, while their tables hold rows",
+				 errmsg("%s would %s %d objects of flashcard_schema, among them %s, while its tables hold rows",
 						command, verb, nobjects, object),
-				 errdetail("Rows that depend on them: %s.", detail),
-				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans. "
-						 "Only its update scripts change them; run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
+				 errdetail("Rows in its tables: %s.", detail),
+				 errhint("The application relies on the keys and indexes of flashcard_schema to refuse duplicates and orphans, and only its scripts change them. "
+						 "Run SET flashcard_schema.allow_data_loss = on in this session to do it anyway.")));
 	ereport(WARNING,
-			(errmsg("flashcard_schema.allow_data_loss is on: %s %ss %s of flashcard_schema while its table holds rows",
+			(errmsg("flashcard_schema.allow_data_loss is on: %s %ss %s of flashcard_schema while its tables hold rows",
 					command, verb, object),
-			 errdetail("Rows that depend on it: %s.", detail)));
+			 errdetail("Rows in its tables: %s.", detail)));
+}
+
+/* Forget what the hook noted: a new statement starts, or the last one is over */
+static void
+ResetNoted(void)
+{
+	noted = false;
+	noted_tables = NIL;
+	noted_object = NULL;
+	noted_objects = 0;
 }
 
 /* Refuse (or, with allow_data_loss, warn about) a DROP that takes rows with it */
@@ -505,6 +553,7 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	const char *command = GetCommandTagName(trigdata->tag);
 
 	start_warned = false;
+	ResetNoted();
 	strlcpy(current_command, command, sizeof(current_command));
 	if (!FindGuardedExtension(&ext))
 		return;
@@ -522,7 +571,7 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 			continue;
 		t = palloc0(sizeof(AtStake));
 		t->relid = relid;
-		t->table = (char *) contract_tables[i].name;
+		t->table = contract_tables[i].name;
 		t->rows = CountRows(relid);
 		t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 		t->dropped = true;
@@ -548,7 +597,14 @@ GuardedIndexTable(const GuardedExtension *ext, Oid indexid)
 	if (!OidIsValid(relid) || get_rel_namespace(relid) != ext->namespace)
 		return InvalidOid;
 	name = get_rel_name(relid);
-	return name != NULL && GuardedTable(ext, name) == relid && IsContractTable(name) ? relid : InvalidOid;
+	return name != NULL && IsContractTable(name) && GuardedTable(ext, name) == relid ? relid : InvalidOid;
+}
+
+/* "index "ix_users_email" of table "users"" */
+static char *
+DescribeIndex(Oid indexid, Oid relid)
+{
+	return psprintf("index \"%s\" of table \"%s\"", get_rel_name(indexid), get_rel_name(relid));
 }
 
 /* The index a statement names (ALTER INDEX in its several forms), or NULL */
@@ -566,50 +622,22 @@ AlteredIndex(Node *parsetree)
 	return NULL;
 }
 
-/* Note an index of a table with rows among the objects a statement touches */
-static List *
-NoteIndex(List *tables, const GuardedExtension *ext, RangeVar *rv)
-{
-	Oid			indexid = RangeVarGetRelid(rv, NoLock, true);
-	Oid			relid = GuardedIndexTable(ext, indexid);
-	AtStake    *t;
-	ListCell   *lc;
-
-	if (!OidIsValid(relid))
-		return tables;
-	foreach(lc, tables)
-	{
-		t = (AtStake *) lfirst(lc);
-		if (t->relid == relid)
-		{
-			t->nobjects++;
-			return tables;
-		}
-	}
-	/* A share lock: the statement takes its own; the sql_drop trigger counts again under it */
-	t = palloc0(sizeof(AtStake));
-	t->relid = relid;
-	t->table = get_rel_name(relid);
-	t->rows = CountRowsLocked(relid, AccessShareLock);
-	t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
-	t->object = psprintf("index \"%s\" of table \"%s\"", get_rel_name(indexid), t->table);
-	t->nobjects = 1;
-	return t->rows > 0 ? lappend(tables, t) : tables;
-}
-
 /*
  * From 1.4, what the start trigger refuses besides a DROP that takes the
- * tables: adding a member to the extension, and dropping or changing an
- * index of a table that holds rows.  True if the statement was one of these
- * (and was let through).
+ * tables: adding a member to the extension, and dropping or changing one of
+ * its indexes while its tables hold rows.  True if the statement was one of
+ * these (and was let through).
  */
 static bool
 GuardStatement(EventTriggerData *trigdata, const GuardedExtension *ext,
 			   const char *command, bool allow_data_loss)
 {
 	Node	   *parsetree = trigdata->parsetree;
-	List	   *tables = NIL;
+	char	   *object = NULL;
+	int			nobjects = 0;
+	const char *verb = "drop";
 	RangeVar   *altered;
+	List	   *tables;
 
 	/* The extension's own scripts (and pg_upgrade restoring its members) may */
 	if (creating_extension || IsBinaryUpgrade)
@@ -633,34 +661,50 @@ GuardStatement(EventTriggerData *trigdata, const GuardedExtension *ext,
 		ListCell   *lc;
 
 		foreach(lc, ((DropStmt *) parsetree)->objects)
-			tables = NoteIndex(tables, ext, makeRangeVarFromNameList((List *) lfirst(lc)));
-		if (tables != NIL)
 		{
-			ReportKeysAtStake(command, "drop", tables, allow_data_loss);
-			start_warned = true;
+			Oid			indexid = RangeVarGetRelid(makeRangeVarFromNameList((List *) lfirst(lc)), NoLock, true);
+			Oid			relid = GuardedIndexTable(ext, indexid);
+
+			if (!OidIsValid(relid))
+				continue;
+			if (object == NULL)
+				object = DescribeIndex(indexid, relid);
+			nobjects++;
 		}
-		return true;
 	}
-	if ((altered = AlteredIndex(parsetree)) != NULL)
+	else if ((altered = AlteredIndex(parsetree)) != NULL)
 	{
-		tables = NoteIndex(tables, ext, altered);
-		if (tables != NIL)
-			ReportKeysAtStake(command, "change", tables, allow_data_loss);
-		return true;
+		Oid			indexid = RangeVarGetRelid(altered, NoLock, true);
+		Oid			relid = GuardedIndexTable(ext, indexid);
+
+		verb = "change";
+		if (OidIsValid(relid))
+		{
+			object = DescribeIndex(indexid, relid);
+			nobjects = 1;
+		}
 	}
-	return false;
+	else
+		return false;
+
+	if (nobjects > 0 && (tables = TablesWithRows(ext)) != NIL)
+	{
+		ReportObjectsAtStake(command, verb, object, nobjects, tables, allow_data_loss);
+		start_warned = strcmp(verb, "drop") == 0;
+	}
+	return true;
 }
 
 /*
- * The extension's table whose rows a dropped object puts at stake: the table
- * itself, or the table of one of its indexes or keys; InvalidOid otherwise.
- * *table_dropped says which.
+ * Whether a dropped object is one of the extension's tables, or a key or an
+ * index of one; if so *table says which table it is (or InvalidOid) and
+ * *object describes it.
  */
-static Oid
-DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int subId,
-				   int flags, bool *table_dropped, char **object)
+static bool
+GuardedObject(const GuardedExtension *ext, Oid classId, Oid objectId, int subId,
+			  int flags, Oid *table, char **object)
 {
-	*table_dropped = false;
+	*table = InvalidOid;
 	*object = NULL;
 	if (classId == RelationRelationId && subId == 0)
 	{
@@ -670,9 +714,11 @@ DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int s
 		if (relkind == RELKIND_RELATION && get_rel_namespace(objectId) == ext->namespace &&
 			(name = get_rel_name(objectId)) != NULL && IsContractTable(name))
 		{
-			*table_dropped = true;
-			return objectId;
+			*table = objectId;
+			*object = psprintf("table \"%s\"", name);
+			return true;
 		}
+
 		/*
 		 * An index rebuilt by ALTER TABLE or REINDEX CONCURRENTLY is no loss;
 		 * one behind a key is noted as the key
@@ -683,14 +729,13 @@ DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int s
 			Oid			relid = GuardedIndexTable(ext, objectId);
 
 			if (OidIsValid(relid))
-				*object = psprintf("index \"%s\" of table \"%s\"", get_rel_name(objectId), get_rel_name(relid));
-			return relid;
+				*object = DescribeIndex(objectId, relid);
+			return OidIsValid(relid);
 		}
 	}
 	else if (classId == ConstraintRelationId && !(flags & PERFORM_DELETION_INTERNAL))
 	{
 		HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(objectId));
-		Oid			relid = InvalidOid;
 
 		if (HeapTupleIsValid(tup))
 		{
@@ -701,32 +746,30 @@ DroppedObjectTable(const GuardedExtension *ext, Oid classId, Oid objectId, int s
 				 con->contype == CONSTRAINT_FOREIGN) &&
 				name != NULL && get_rel_namespace(con->conrelid) == ext->namespace &&
 				IsContractTable(name))
-			{
-				relid = con->conrelid;
 				*object = psprintf("constraint \"%s\" of table \"%s\"", NameStr(con->conname), name);
-			}
 			ReleaseSysCache(tup);
 		}
-		return relid;
+		return *object != NULL;
 	}
-	return InvalidOid;
+	return false;
 }
 
 /*
  * Object access hook: just before an object is dropped, note it if it is
- * one of the extension's tables, or a key or index of one, and its table
- * holds rows (counted now, while they are still there).  The sql_drop
- * trigger refuses at the end of the statement (GuardDroppedObjects).
+ * one of the extension's tables, or a key or index of one; at the first
+ * such object of a statement, count the rows of every table (all still
+ * there).  The sql_drop trigger refuses at the end of the statement
+ * (GuardDroppedObjects), or this hook when the extension itself is dropped
+ * (its sql_drop trigger goes with it).
  */
 static void
 GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
 {
 	GuardedExtension ext;
-	bool		table_dropped;
 	char	   *object;
 	int			flags;
-	Oid			relid;
-	AtStake    *t = NULL;
+	Oid			table;
+	bool		table_with_rows = false;
 	ListCell   *lc;
 	MemoryContext old;
 	bool		allow = allow_data_loss_setting != NULL && *allow_data_loss_setting;
@@ -744,48 +787,39 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 
 	/*
 	 * The extension itself goes last, after all its members, the sql_drop
-	 * trigger among them: that trigger will not fire, so refuse here, with
-	 * every table noted.
+	 * trigger among them: that trigger will not fire, so refuse here.
 	 */
 	if (classId == ExtensionRelationId)
 	{
-		if (objectId == ext.oid && at_stake != NIL)
+		if (objectId == ext.oid && noted)
 			GuardDroppedObjects(current_command, allow);
 		return;
 	}
-	relid = DroppedObjectTable(&ext, classId, objectId, subId, flags, &table_dropped, &object);
-	if (!OidIsValid(relid))
+	if (!GuardedObject(&ext, classId, objectId, subId, flags, &table, &object))
 		return;
 
 	old = MemoryContextSwitchTo(TopTransactionContext);
-	foreach(lc, at_stake)
+	if (!noted)
 	{
-		if (((AtStake *) lfirst(lc))->relid == relid)
-			t = (AtStake *) lfirst(lc);
+		noted_tables = TablesWithRows(&ext);
+		noted = true;
 	}
-	if (t == NULL)
+	foreach(lc, noted_tables)
 	{
-		uint64		rows = CountRowsLocked(relid, AccessShareLock);
+		AtStake    *t = (AtStake *) lfirst(lc);
 
-		if (rows == 0)
+		if (t->relid == table)
 		{
-			MemoryContextSwitchTo(old);
-			return;
+			t->dropped = true;
+			table_with_rows = true;
 		}
-		t = palloc0(sizeof(AtStake));
-		t->subid = GetCurrentSubTransactionId();
-		t->relid = relid;
-		t->table = pstrdup(get_rel_name(relid));
-		t->rows = rows;
-		t->readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
-		at_stake = lappend(at_stake, t);
 	}
-	t->dropped |= table_dropped;
-	if (object != NULL)
+	if (!table_with_rows)
 	{
-		if (t->object == NULL)
-			t->object = pstrdup(object);
-		t->nobjects++;
+		/* Name a table if one goes, else the first key or index */
+		if (noted_object == NULL || (OidIsValid(table) && strncmp(noted_object, "table ", 6) != 0))
+			noted_object = pstrdup(object);
+		noted_objects++;
 	}
 	MemoryContextSwitchTo(old);
 
@@ -796,75 +830,51 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 
 /*
  * At sql_drop, the end of a statement that dropped something: refuse (or,
- * with allow_data_loss, warn) if it dropped tables of the extension, or keys
- * or indexes of them, while they held rows.  The ERROR undoes the statement.
+ * with allow_data_loss, warn) if it dropped tables of the extension that
+ * held rows, or keys, indexes or empty tables of it while its tables held
+ * rows.  The ERROR undoes the statement.
  */
 void
 GuardDroppedObjects(const char *command, bool allow_data_loss)
 {
-	List	   *tables = at_stake;
+	List	   *tables = noted_tables;
+	List	   *lost = NIL;
+	char	   *object = noted_object;
+	int			nobjects = noted_objects;
 	bool		warned = start_warned;
-	bool		dropped = false;
 	ListCell   *lc;
 
-	List	   *ordered = NIL;
-
-	at_stake = NIL;
+	ResetNoted();
 	start_warned = false;
 	if (tables == NIL || (allow_data_loss && warned))
 		return;
-	/* In the contract's order, as the start trigger names them */
-	for (int i = 0; i < contract_ntables; i++)
+	/* Name the tables dropped with their rows: their keys go with them */
+	foreach(lc, tables)
 	{
-		foreach(lc, tables)
-		{
-			AtStake    *t = (AtStake *) lfirst(lc);
-
-			if (strcmp(t->table, contract_tables[i].name) == 0)
-			{
-				ordered = lappend(ordered, t);
-				dropped |= t->dropped;
-			}
-		}
+		if (((AtStake *) lfirst(lc))->dropped)
+			lost = lappend(lost, lfirst(lc));
 	}
-	if (dropped)
-	{
-		/* Name only the tables themselves dropped: their keys go with them */
-		List	   *lost = NIL;
-
-		foreach(lc, ordered)
-		{
-			if (((AtStake *) lfirst(lc))->dropped)
-				lost = lappend(lost, lfirst(lc));
-		}
+	if (lost != NIL)
 		ReportTablesAtStake(command, lost, true, allow_data_loss);
-	}
-	else
-		ReportKeysAtStake(command, "drop", ordered, allow_data_loss);
+	else if (nobjects > 0)
+		ReportObjectsAtStake(command, "drop", object, nobjects, tables, allow_data_loss);
 }
 
-/* Forget what a transaction or an aborted subtransaction noted */
+/* Forget what the hook noted when a transaction ends */
 static void
 GuardXactCallback(XactEvent event, void *arg)
 {
-	at_stake = NIL;
+	ResetNoted();
 	start_warned = false;
 }
 
-/* Forget what an aborted subtransaction noted: it dropped nothing after all */
+/* Forget what the hook noted when a subtransaction aborts: its statement dropped nothing */
 static void
 GuardSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 					 SubTransactionId parentSubid, void *arg)
 {
-	ListCell   *lc;
-
-	if (event != SUBXACT_EVENT_ABORT_SUB)
-		return;
-	foreach(lc, at_stake)
-	{
-		if (((AtStake *) lfirst(lc))->subid == mySubid)
-			at_stake = foreach_delete_current(at_stake, lc);
-	}
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		ResetNoted();
 }
 
 /* Install the object access hook (from _PG_init); allow_data_loss is the setting's variable */
