@@ -206,6 +206,16 @@ is "$RC:$(first_error | sed 's/, among them .*, while/, among them ..., while/')
 is "$(sql $DB -c "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('users'::regclass, 'cards'::regclass) AND contype IN ('p', 'f')")
 $(failed_checks $DB)" "$(sql $DB -c "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('users'::regclass, 'cards'::regclass) AND contype IN ('p', 'f')")
 0 of $(sql $DB -c "SELECT count(*) FROM flashcard_schema_verify()")" "every key and index is still there: verify() is clean"
+run -c "BEGIN" -c "ALTER EXTENSION flashcard_schema DROP TABLE reviews" -c "DROP TABLE reviews"
+is "$RC:$ERR" "1:ERROR:  55000: DROP TABLE would drop the tables of flashcard_schema with 1 row of data
+DETAIL:  Rows that would be lost: reviews: 1 row.
+HINT:  Delete those rows first, or run SET flashcard_schema.allow_data_loss = on in this session to drop them (for pg_restore --clean, connect with PGOPTIONS='-c flashcard_schema.allow_data_loss=on')." \
+   "a superuser who takes reviews out of the extension still cannot drop it with its row: the guard knows the tables by name"
+as $APP run -c "SET session_replication_role = replica"
+is "$RC:$ERR" "1:ERROR:  42501: permission denied to set parameter \"session_replication_role\"" \
+   "the owner cannot set session_replication_role (PostgreSQL's own rule)"
+as $OTHER run -c "SELECT count(*) FROM users"
+is "$RC:$ERR" "1:ERROR:  42501: permission denied for table users" "another role may not read a row"
 run -c "SET flashcard_schema.allow_data_loss = on" -c "BEGIN" -c "DROP INDEX ix_users_email" -c "ROLLBACK"
 is "$RC:$(grep '^WARNING' <<<"$ERR")" "0:WARNING:  01000: flashcard_schema.allow_data_loss is on: DROP INDEX drops index \"ix_users_email\" of table \"users\" of flashcard_schema while its tables hold rows" \
    "with allow_data_loss on in the session: DROP INDEX goes ahead (rolled back here) with a WARNING"
@@ -300,6 +310,10 @@ is "$RC:$ERR:$(version $DB)" "1:$NO_TS:" "$LATEST: and so is the install"
 as $APP run -c "CREATE EXTENSION flashcard_schema"
 is "$RC:$(version $DB)" "0:$LATEST" "in its own schema and tablespace the owner installs $LATEST as before"
 dropdb --force $DB
+fresh $LATEST
+as $APP dropdb $DB
+is "$?:$(psql -XAtc "SELECT count(*) FROM pg_database WHERE datname = '$DB'" -d postgres)" "0:0" \
+   "the owner can still drop the whole database with its rows (no event trigger fires for DROP DATABASE)"
 ON_DB=postgres run -c "DROP TABLESPACE $TS" -c "COPY (SELECT) TO PROGRAM 'rmdir $TSDIR'"
 ok $RC "the tablespace and its directory are removed $ERR"
 
