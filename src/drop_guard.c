@@ -111,6 +111,9 @@ static char current_command[NAMEDATALEN] = "DROP";
 /* Whether the start trigger already warned (allow_data_loss) for this statement */
 static bool start_warned = false;
 
+/* Set while flashcard_schema_distribute() changes the keys itself (until the transaction ends) */
+static bool guard_suspended = false;
+
 /* The session's flashcard_schema.allow_data_loss, for the hook */
 static const bool *allow_data_loss_setting = NULL;
 
@@ -345,8 +348,9 @@ CountDistributedRows(Oid relid)
 }
 
 /*
- * Rows of a table, counted under a lock that keeps new rows out until the
- * statement ends; at most limit of them (0: all)
+ * Rows in a table's own heap, counted under a lock that keeps new rows out
+ * until the statement ends; at most limit of them (0: all).  (A table Citus
+ * distributes keeps its rows on the shards, not here.)
  */
 static uint64
 CountRowsLocked(Oid relid, LOCKMODE lockmode, uint64 limit)
@@ -357,8 +361,6 @@ CountRowsLocked(Oid relid, LOCKMODE lockmode, uint64 limit)
 	TupleTableSlot *slot;
 	uint64		n = 0;
 
-	if (CitusTable(relid))
-		return CountDistributedRows(relid);
 	rel = table_open(relid, lockmode);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	scan = table_beginscan(rel, snapshot, 0, NULL);
@@ -376,10 +378,12 @@ CountRowsLocked(Oid relid, LOCKMODE lockmode, uint64 limit)
 	return n;
 }
 
-/* Rows of a table, counted under the lock the DROP will take anyway */
+/* Rows of a table (through Citus for one it distributes), under the lock the DROP will take anyway */
 static uint64
 CountRows(Oid relid)
 {
+	if (CitusTable(relid))
+		return CountDistributedRows(relid);
 	return CountRowsLocked(relid, AccessExclusiveLock, 0);
 }
 
@@ -387,7 +391,9 @@ CountRows(Oid relid)
  * The extension's tables that hold rows, in the contract's order, counted
  * under a share lock (the statement takes its own); NIL if none does.  A
  * first pass stops at each table's first row: only when some table has one
- * are they counted.
+ * are they counted.  Only the local heap: this runs inside DDL, where a
+ * query through Citus could wait on the statement's own distributed locks,
+ * so a table Citus distributes (its rows on the shards) counts as empty.
  */
 static List *
 TablesWithRows(const GuardedExtension *ext)
@@ -776,7 +782,7 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 
 	if (prev_object_access_hook)
 		prev_object_access_hook(access, classId, objectId, subId, arg);
-	if (access != OAT_DROP || creating_extension || IsBinaryUpgrade ||
+	if (access != OAT_DROP || creating_extension || IsBinaryUpgrade || guard_suspended ||
 		(classId != RelationRelationId && classId != ConstraintRelationId &&
 		 classId != ExtensionRelationId) ||
 		(allow && start_warned))
@@ -866,6 +872,18 @@ GuardXactCallback(XactEvent event, void *arg)
 {
 	ResetNoted();
 	start_warned = false;
+	guard_suspended = false;
+}
+
+/*
+ * Let the extension's own C code (flashcard_schema_distribute(), which drops
+ * and re-adds keys keeping every row) change keys of tables with rows; on
+ * until GuardSuspend(false) or the end of the transaction.
+ */
+void
+GuardSuspend(bool suspend)
+{
+	guard_suspended = suspend;
 }
 
 /* Forget what the hook noted when a subtransaction aborts: its statement dropped nothing */

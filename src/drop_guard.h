@@ -14,5 +14,6 @@
 extern void GuardInit(const bool *allow_data_loss);
 extern void GuardDrop(EventTriggerData *trigdata, bool allow_data_loss);
 extern void GuardDroppedObjects(const char *command, bool allow_data_loss);
+extern void GuardSuspend(bool suspend);
 
 #endif							/* FLASHCARD_SCHEMA_DROP_GUARD_H */
