@@ -776,6 +776,7 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	int			flags;
 	Oid			table;
 	bool		table_with_rows = false;
+	List	   *tables;
 	ListCell   *lc;
 	MemoryContext old;
 	bool		allow = allow_data_loss_setting != NULL && *allow_data_loss_setting;
@@ -804,10 +805,18 @@ GuardNoteDrop(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	if (!GuardedObject(&ext, classId, objectId, subId, flags, &table, &object))
 		return;
 
+	/* Counted here (the scans' memory goes with the statement), kept for the transaction */
+	tables = noted ? NIL : TablesWithRows(&ext);
 	old = MemoryContextSwitchTo(TopTransactionContext);
 	if (!noted)
 	{
-		noted_tables = TablesWithRows(&ext);
+		foreach(lc, tables)
+		{
+			AtStake    *copy = palloc(sizeof(AtStake));
+
+			*copy = *(AtStake *) lfirst(lc);
+			noted_tables = lappend(noted_tables, copy);
+		}
 		noted = true;
 	}
 	foreach(lc, noted_tables)
@@ -886,13 +895,16 @@ GuardSuspend(bool suspend)
 	guard_suspended = suspend;
 }
 
-/* Forget what the hook noted when a subtransaction aborts: its statement dropped nothing */
+/* Forget what the hook noted (and any suspension) when a subtransaction aborts: nothing was dropped */
 static void
 GuardSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 					 SubTransactionId parentSubid, void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
 		ResetNoted();
+		guard_suspended = false;
+	}
 }
 
 /* Install the object access hook (from _PG_init); allow_data_loss is the setting's variable */
