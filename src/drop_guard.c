@@ -237,6 +237,23 @@ IsContractTable(const char *name)
 	return false;
 }
 
+/* Whether a name is one of the extension's indexes or keys in the contract (of any revision) */
+static bool
+IsContractIndexOrKey(const char *name)
+{
+	for (int i = 0; i < contract_nindexes; i++)
+	{
+		if (strcmp(contract_indexes[i].name, name) == 0)
+			return true;
+	}
+	for (int i = 0; i < contract_nconstraints; i++)
+	{
+		if (strcmp(contract_constraints[i].name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The owner of a relation, or InvalidOid */
 static Oid
 RelationOwner(Oid relid)
@@ -590,14 +607,18 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	start_warned = true;
 }
 
-/* The extension's table an index belongs to, or InvalidOid */
+/*
+ * The extension's table one of its indexes belongs to, or InvalidOid (also
+ * for an index someone else added, which is theirs to drop)
+ */
 static Oid
 GuardedIndexTable(const GuardedExtension *ext, Oid indexid)
 {
 	Oid			relid;
 	const char *name;
 
-	if (!OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX)
+	if (!OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX ||
+		(name = get_rel_name(indexid)) == NULL || !IsContractIndexOrKey(name))
 		return InvalidOid;
 	relid = IndexGetRelation(indexid, true);
 	if (!OidIsValid(relid) || get_rel_namespace(relid) != ext->namespace)
@@ -751,7 +772,7 @@ GuardedObject(const GuardedExtension *ext, Oid classId, Oid objectId, int subId,
 			if ((con->contype == CONSTRAINT_PRIMARY || con->contype == CONSTRAINT_UNIQUE ||
 				 con->contype == CONSTRAINT_FOREIGN) &&
 				name != NULL && get_rel_namespace(con->conrelid) == ext->namespace &&
-				IsContractTable(name))
+				IsContractTable(name) && IsContractIndexOrKey(NameStr(con->conname)))
 				*object = psprintf("constraint \"%s\" of table \"%s\"", NameStr(con->conname), name);
 			ReleaseSysCache(tup);
 		}

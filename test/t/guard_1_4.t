@@ -216,6 +216,9 @@ is "$RC:$ERR" "1:ERROR:  42501: permission denied to set parameter \"session_rep
    "the owner cannot set session_replication_role (PostgreSQL's own rule)"
 as $OTHER run -c "SELECT count(*) FROM users"
 is "$RC:$ERR" "1:ERROR:  42501: permission denied for table users" "another role may not read a row"
+run -c "CREATE INDEX ix_dba_full_name ON users (full_name)" -c "DROP INDEX ix_dba_full_name" \
+    -c "ALTER TABLE decks ADD CONSTRAINT uq_dba_name UNIQUE (name)" -c "ALTER TABLE decks DROP CONSTRAINT uq_dba_name"
+is "$RC:$ERR" "0:" "an index or key a superuser added is not the extension's: it drops as usual"
 run -c "SET flashcard_schema.allow_data_loss = on" -c "BEGIN" -c "DROP INDEX ix_users_email" -c "ROLLBACK"
 is "$RC:$(grep '^WARNING' <<<"$ERR")" "0:WARNING:  01000: flashcard_schema.allow_data_loss is on: DROP INDEX drops index \"ix_users_email\" of table \"users\" of flashcard_schema while its tables hold rows" \
    "with allow_data_loss on in the session: DROP INDEX goes ahead (rolled back here) with a WARNING"
