@@ -23,6 +23,8 @@
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_tablespace.h"
 #include "commands/extension.h"
 #include "commands/tablespace.h"
 #include "mb/pg_wchar.h"
@@ -59,6 +61,19 @@ ExtensionOwnerAndSchema(Oid extension, Oid *owner, Oid *namespace)
 	table_close(catalog, AccessShareLock);
 }
 
+/* Whether a role may create objects in a schema or tablespace (PostgreSQL 16 merged the per-kind checks) */
+static bool
+MayCreateIn(Oid classid, Oid objectid, Oid role)
+{
+#if PG_VERSION_NUM >= 160000
+	return object_aclcheck(classid, objectid, role, ACL_CREATE) == ACLCHECK_OK;
+#else
+	if (classid == NamespaceRelationId)
+		return pg_namespace_aclcheck(objectid, role, ACL_CREATE) == ACLCHECK_OK;
+	return pg_tablespace_aclcheck(objectid, role, ACL_CREATE) == ACLCHECK_OK;
+#endif
+}
+
 /*
  * Refuse a database that is not UTF8, and (when a role that is not a
  * superuser installs or updates) a schema or default tablespace on which
@@ -88,7 +103,7 @@ CheckInstallTarget(void)
 	if (superuser_arg(GetOuterUserId()))
 		return;
 	ExtensionOwnerAndSchema(CurrentExtensionObject, &role, &namespace);
-	if (pg_namespace_aclcheck(namespace, role, ACL_CREATE) != ACLCHECK_OK)
+	if (!MayCreateIn(NamespaceRelationId, namespace, role))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for schema %s", get_namespace_name(namespace)),
@@ -97,8 +112,7 @@ CheckInstallTarget(void)
 				 errhint("Install the extension into a schema the role may create objects in.")));
 
 	tablespace = GetDefaultTablespace(RELPERSISTENCE_PERMANENT, false);
-	if (OidIsValid(tablespace) &&
-		pg_tablespace_aclcheck(tablespace, role, ACL_CREATE) != ACLCHECK_OK)
+	if (OidIsValid(tablespace) && !MayCreateIn(TableSpaceRelationId, tablespace, role))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for tablespace %s", get_tablespace_name(tablespace)),
