@@ -9,7 +9,10 @@
 -- them and every other column of every row is as it was, still without a
 -- rewrite.  A second session (dblink) holding each of the three tables the
 -- step locks makes the update give up (55P03) naming that table, after the
--- session's own lock_timeout, with nothing changed.
+-- session's own lock_timeout, with nothing changed; and an update waiting
+-- for user_settings while another transaction holds it lets that
+-- transaction read users (it takes its three locks all at once or not at
+-- all), so neither is cancelled as a deadlock.
 --
 -- The second session must see committed tables: this test runs in a database
 -- of its own, created here and dropped at the end.
@@ -28,7 +31,7 @@ CREATE EXTENSION dblink;
 \ir ../lib/data_helpers.psql
 SET statement_timeout = '60s';
 
-SELECT plan(42);
+SELECT plan(48);
 
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 \ir ../lib/fixture_rows.psql
@@ -75,6 +78,30 @@ SELECT results_eq($$SELECT * FROM pg_temp.row_digests() ORDER BY tbl$$, $$SELECT
 SELECT results_eq($$SELECT * FROM pg_temp.storage() ORDER BY rel$$, $$SELECT * FROM files13 ORDER BY rel$$,
     'after the refused updates: same tables and indexes, same relfilenodes');
 SELECT hasnt_column('decks', 'is_premium', 'after the refused updates: decks has no is_premium');
+
+-- No deadlock: a transaction holds user_settings; the update (another
+-- session, lock_timeout 30s) starts and cannot have it; the transaction then
+-- reads users.  Had the update kept users while waiting for user_settings,
+-- the two would deadlock and the update be cancelled (40P01) after
+-- deadlock_timeout.
+SELECT is(dblink_connect('updater', pg_temp.connstr(current_database(), :'pgpassword')), 'OK',
+    'a third session connects, to run the update');
+SELECT is(dblink_exec('updater', 'SET lock_timeout = ''30s'''), 'SET', 'the updating session waits up to 30s for its locks');
+SELECT dblink_exec('blocker', 'BEGIN');
+SELECT dblink_exec('blocker', 'UPDATE user_settings SET daily_goal = daily_goal');
+SELECT dblink_send_query('updater', $$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$$);
+SELECT pg_sleep(1.5);  -- longer than deadlock_timeout (1s): the update keeps trying
+SELECT is((SELECT n FROM dblink('blocker', 'SELECT count(*) FROM users') AS t(n bigint)), 4::bigint,
+    'while the update waits for user_settings, the transaction holding user_settings reads users');
+SELECT dblink_exec('blocker', 'COMMIT');
+SELECT is((SELECT r FROM dblink_get_result('updater', false) AS t(r text)), 'ALTER EXTENSION',
+    'once that transaction ends, the update goes through (no deadlock, no 55P03)');
+SELECT is((SELECT count(*) FROM dblink_get_result('updater', false) AS t(r text)), 0::bigint, '(the updating session is idle again)');
+SELECT is(pg_temp.extversion(), '1.4', 'the update waited for all three locks and then took them');
+SET client_min_messages = error;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SET client_min_messages = warning;
+SELECT dblink_disconnect('updater');
 
 ------------------------------------------------------------------------------
 -- 1.3 -> 1.4: every row kept, nothing rewritten
