@@ -75,11 +75,61 @@ END
 $$;
 
 -- users: auth0_id (2026-01-08) with its unique index, avatar_url (2026-01-20)
+--
+-- Building ix_users_auth0_id is the one long part (it reads every user).
+-- A superuser may build it beforehand without blocking writers, and this
+-- update then takes it over (docs/operations.md, "Updating to 1.4 with a
+-- large users table"):
+--     ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+--     CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id);
+-- Only exactly that column and a valid index of exactly that definition are
+-- taken over; anything else under those names is refused, nothing changed.
 DO $$
+DECLARE
+    idx pg_catalog.regclass := pg_catalog.to_regclass('@extschema@.ix_users_auth0_id');
+    valid pg_catalog.bool;
+    def pg_catalog.text;
+    tail pg_catalog.text;
 BEGIN
+    IF idx IS NOT NULL THEN
+        SELECT x.indisvalid, pg_catalog.pg_get_indexdef(x.indexrelid)
+          INTO valid, def
+          FROM pg_catalog.pg_index x
+         WHERE x.indexrelid OPERATOR(pg_catalog.=) idx
+           AND x.indrelid OPERATOR(pg_catalog.=) '@extschema@.users'::pg_catalog.regclass;
+        IF def IS NULL OR NOT def OPERATOR(pg_catalog.~) '^CREATE UNIQUE INDEX ix_users_auth0_id ON (\S+\.)?users USING btree \(auth0_id\)$' THEN
+            RAISE EXCEPTION 'index ix_users_auth0_id is not the index revision 1.4 creates'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = pg_catalog.format('It is defined as: %s. Nothing was changed.',
+                                                 COALESCE(def, pg_catalog.format('an index of another table, %s', idx))),
+                      HINT = 'Drop it, then run the update again (it builds the index), or build it as docs/operations.md shows.';
+        ELSIF NOT valid THEN
+            RAISE EXCEPTION 'index ix_users_auth0_id is invalid'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A CREATE INDEX CONCURRENTLY that did not finish leaves an invalid index. Nothing was changed.',
+                      HINT = 'Drop it (DROP INDEX CONCURRENTLY ix_users_auth0_id), then build it again or let the update build it.';
+        END IF;
+    END IF;
+
     EXECUTE 'ALTER TABLE @extschema@.users
                  ADD COLUMN IF NOT EXISTS auth0_id pg_catalog.varchar(255),
                  ADD COLUMN IF NOT EXISTS avatar_url pg_catalog.varchar(500)';
+    -- the last two columns, as the contract has them (also when auth0_id was added beforehand)
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%s', a.attname,
+                                     pg_catalog.format_type(a.atttypid, a.atttypmod),
+                                     CASE WHEN a.attnotnull OR a.atthasdef THEN ' (not null or default)' ELSE '' END),
+                                 ', ' ORDER BY a.attnum DESC)
+      INTO tail
+      FROM (SELECT * FROM pg_catalog.pg_attribute
+             WHERE attrelid OPERATOR(pg_catalog.=) '@extschema@.users'::pg_catalog.regclass
+               AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped
+             ORDER BY attnum DESC LIMIT 2) a;
+    IF tail OPERATOR(pg_catalog.<>) 'avatar_url character varying(500), auth0_id character varying(255)'::pg_catalog.text THEN
+        RAISE EXCEPTION 'table users does not end with the columns revision 1.4 adds'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = pg_catalog.format('Its last columns, last first: %s; expected avatar_url character varying(500), auth0_id character varying(255). Nothing was changed.', tail),
+                  HINT = 'Drop the column added by hand, then run the update again.';
+    END IF;
     EXECUTE 'COMMENT ON COLUMN @extschema@.users.auth0_id IS ''Auth0 user identifier (sub claim)''';
     EXECUTE 'COMMENT ON COLUMN @extschema@.users.avatar_url IS ''S3 key for user avatar (e.g., avatars/{user_id}/{uuid}.jpg)''';
     EXECUTE 'CREATE UNIQUE INDEX IF NOT EXISTS ix_users_auth0_id ON @extschema@.users USING btree (auth0_id)';

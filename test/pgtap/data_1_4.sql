@@ -25,13 +25,14 @@ DROP DATABASE IF EXISTS flashcard_schema_test_1_4 WITH (FORCE);
 CREATE DATABASE flashcard_schema_test_1_4
     TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
 \c flashcard_schema_test_1_4
+\setenv PGDATABASE_1_4 flashcard_schema_test_1_4
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION dblink;
 \ir ../lib/data_helpers.psql
 SET statement_timeout = '60s';
 
-SELECT plan(48);
+SELECT plan(58);
 
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 \ir ../lib/fixture_rows.psql
@@ -102,6 +103,48 @@ SET client_min_messages = error;
 ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SET client_min_messages = warning;
 SELECT dblink_disconnect('updater');
+
+------------------------------------------------------------------------------
+-- The two-step route: ix_users_auth0_id built beforehand, CONCURRENTLY, and
+-- taken over by the update; an invalid or different index is refused
+------------------------------------------------------------------------------
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+-- (from a separate psql while this session is idle: CREATE INDEX
+-- CONCURRENTLY waits for every transaction older than its snapshots)
+\! psql -X -q -d "$PGDATABASE_1_4" -c 'CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id)'
+SELECT is((SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_users_auth0_id'::regclass), true,
+    'two steps: the column added by hand, the index built CONCURRENTLY');
+SELECT relfilenode AS prebuilt FROM pg_class WHERE relname = 'ix_users_auth0_id' \gset
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$$, 'two steps: then the update to 1.4');
+SELECT is((SELECT relfilenode FROM pg_class WHERE relname = 'ix_users_auth0_id'), :'prebuilt'::oid,
+    'two steps: the update took the index over (same relfilenode, not rebuilt)');
+SELECT is((SELECT count(*) FROM flashcard_schema_verify() WHERE NOT ok), 0::bigint,
+    'two steps: flashcard_schema_verify() is clean at 1.4');
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3'$$, 'two steps: back to 1.3');
+
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+UPDATE users SET auth0_id = 'auth0|twice' WHERE id IN ('a0000000-0000-4000-8000-000000000001',
+                                                       'a0000000-0000-4000-8000-000000000002');
+\! psql -X -q -d "$PGDATABASE_1_4" -c 'CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id)' 2>/dev/null
+SELECT is((SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_users_auth0_id'::regclass), false,
+    'a CONCURRENTLY build that fails (a duplicate) leaves an invalid index behind');
+SELECT results_eq($$SELECT state, message FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'index ix_users_auth0_id is invalid')$$,
+    'the update refuses to take over an invalid index (55000)');
+DROP INDEX ix_users_auth0_id;
+CREATE INDEX ix_users_auth0_id ON users USING btree (auth0_id);
+SELECT results_eq($$SELECT state, message, detail FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'index ix_users_auth0_id is not the index revision 1.4 creates',
+              'It is defined as: CREATE INDEX ix_users_auth0_id ON public.users USING btree (auth0_id). Nothing was changed.')$$,
+    'the update refuses an index of that name that is not unique (55000), and shows its definition');
+DROP INDEX ix_users_auth0_id;
+ALTER TABLE users DROP COLUMN auth0_id;
+ALTER TABLE users ADD COLUMN auth0_id text;
+SELECT results_eq($$SELECT state, message FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'table users does not end with the columns revision 1.4 adds')$$,
+    'the update refuses a column auth0_id of another type added by hand (55000)');
+ALTER TABLE users DROP COLUMN auth0_id;
+SELECT is(pg_temp.extversion(), '1.3', 'after the refusals: still at 1.3');
 
 ------------------------------------------------------------------------------
 -- 1.3 -> 1.4: every row kept, nothing rewritten
