@@ -1,6 +1,6 @@
 /* test/lib/citus_1_5/flashcard_schema--1.4--1.5.sql: a TEST-ONLY revision */
 
--- Written by the rules of README.md, "Adding a revision", for a distributed
+-- Written by the rules of docs/adding-a-revision.md, for a distributed
 -- install: test/bin/run.sh installs this pair beside the real scripts,
 -- test/t/cluster/citus.t updates a distributed cluster from 1.4 (the real
 -- revision) to this 1.5 and back with one command on the coordinator each

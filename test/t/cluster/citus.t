@@ -1,6 +1,6 @@
 #!/usr/bin/env perl
 # test/t/cluster/citus.t: flashcard_schema on a Citus 13.2 cluster, a
-# coordinator and two workers (README, "Scaling out with Citus").
+# coordinator and two workers (docs/citus.md).
 #
 #   a. CREATE EXTENSION flashcard_schema VERSION '1.0' on the coordinator
 #      reaches both workers; fixture rows plus 200 generated learners;
@@ -31,9 +31,9 @@
 #      a learner fails.
 #
 # Skips when Citus is not installed for this server (test/bin/citus.sh builds
-# it).  Needs PostgreSQL's TAP modules and a non-root user; test/bin/run.sh
-# runs it as postgres from a temporary directory, with FLASHCARD_SCHEMA_TOP
-# pointing at the repository.
+# it).  Needs PostgreSQL's TAP modules and a non-root user.  Run by `make
+# prove-cluster`, which sets FLASHCARD_SCHEMA_TOP to the repository;
+# test/bin/run.sh runs that as postgres from a copy in a temporary directory.
 use strict;
 use warnings;
 
@@ -45,7 +45,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $top = $ENV{FLASHCARD_SCHEMA_TOP};
-plan skip_all => 'FLASHCARD_SCHEMA_TOP is not set (the repository; test/bin/run.sh sets it)'
+plan skip_all => 'FLASHCARD_SCHEMA_TOP is not set (the repository; make prove-cluster sets it)'
   unless $top && -f "$top/test/lib/fixture_rows.psql";
 my $pkglibdir = `pg_config --pkglibdir`;
 chomp $pkglibdir;
@@ -321,7 +321,7 @@ is(on_shards($db, 'card_statistics', 'true') . ' ' . $coord->safe_psql($db,
 	($base->{card_statistics} =~ s/:.*//r) . ' 4',
 	'the statistics rows are on the shards, every shard holding some');
 
-# Limits the README states: a reference table is a full copy on every node
+# Limits docs/citus.md states: a reference table is a full copy on every node
 # (so each write reaches all of them), and Citus's citus_tables view leaves
 # out tables that belong to an extension.
 is( $coord->safe_psql(
@@ -552,7 +552,7 @@ verify_clean_everywhere($db, 'after the refused downgrade');
 # --- g2. a Citus-safe revision up and down on the distributed install -----------
 
 # test/lib/citus_1_5: a test-only 1.4 <-> 1.5 pair written by the rules of
-# "Adding a revision"; test/bin/run.sh installs it beside the real
+# docs/adding-a-revision.md; test/bin/run.sh installs it beside the real
 # scripts for this test (the library knows no 1.5, so no verify() at 1.5).
 my $sharedir = `pg_config --sharedir`;
 chomp $sharedir;
