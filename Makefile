@@ -58,7 +58,7 @@ $(CURDIR)/src:
 PGTAP_DB = pgtap_tests
 # Files that mostly wait (lock timeouts) or loop go first, so that with
 # PGTAP_FLAGS=-jN the others run beside them.
-PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/verify_memory.sql
+PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/data_1_4.sql test/pgtap/verify_memory.sql
 PGTAP_TESTS = $(PGTAP_FIRST) $(filter-out $(PGTAP_FIRST),$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql))))
 PGTAP_FLAGS =
 

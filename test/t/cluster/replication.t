@@ -7,8 +7,8 @@
 # Four servers on this machine: a primary (publisher), its hot standby
 # (streaming), and two logical subscribers of the primary's FOR ALL TABLES
 # publication: "sub" is updated in the documented order at every step
-# (before the primary for 1.0 -> 1.1 and 1.1 -> 1.2, which add columns and
-# enum labels; after it for 1.2 -> 1.3, which changes the type of
+# (before the primary for 1.0 -> 1.1, 1.1 -> 1.2 and 1.3 -> 1.4, which add
+# columns and enum labels; after it for 1.2 -> 1.3, which changes the type of
 # reviews.quality), "wrong" in the opposite order.  After every step, the
 # per-table digests (count and md5 of every row in id order), revision() and
 # the number of failing verify() checks agree on the servers that are
@@ -244,6 +244,49 @@ like($err, qr/WARNING:  tables of flashcard_schema are published by publication 
 	'a downgrade on the publisher warns through the event trigger: the publisher first');
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 unlike($err, qr/WARNING/, 'an update to the version installed already warns about nothing');
+
+# --- 1.3 -> 1.4: the application's January columns ---------------------------
+# Only columns added (src/contract.c): subscribers first.  "sub" goes first,
+# "wrong" stays behind.
+($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+is($ret, 0, 'the subscriber "sub" updates to 1.4 first');
+like($err, qr/NOTICE:  this database subscribes to tables of flashcard_schema through subscription sub_sub\n.*HINT:  Update the publisher after this server\./s,
+	'update to 1.4 on a subscriber: a NOTICE, this server was right to go first');
+unlike($err, qr/WARNING/, '... and no WARNING');
+$primary->safe_psql('postgres',
+	"INSERT INTO users (id, email) VALUES ('a1400000-0000-4000-8000-000000000001', 'before-1.4\@example.com')");
+$primary->safe_psql('postgres',
+	"INSERT INTO decks (id, name, level) VALUES ('d1400000-0000-4000-8000-000000000001', 'before 1.4', 'B1')");
+$primary->wait_for_catchup('sub_sub');
+is($sub->safe_psql('postgres',
+		"SELECT (SELECT count(*) FROM users WHERE id = 'a1400000-0000-4000-8000-000000000001' AND auth0_id IS NULL) || ' ' || "
+		  . "(SELECT is_premium::text FROM decks WHERE id = 'd1400000-0000-4000-8000-000000000001')"),
+	'1 false', 'subscriber at 1.4, publisher at 1.3: new rows arrive, 1.4\'s columns NULL and is_premium false');
+
+$pos = log_position($wrong);
+($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+is($ret, 0, 'the publisher updates to 1.4');
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\nDETAIL:  Subscribers must be updated to 1\.4 first/,
+	'update to 1.4 on a publisher: a WARNING names the publication, the subscribers go first');
+like($err, qr/HINT:  Update every subscriber, then this server\./, 'the hint gives the order');
+$primary->safe_psql('postgres',
+	"INSERT INTO users (id, email, auth0_id, avatar_url) VALUES ('a1400000-0000-4000-8000-000000000002', "
+	  . "'auth0\@example.com', 'auth0|65a1f0c2e4b0', 'avatars/a14/1.jpg')");
+$primary->safe_psql('postgres',
+	"INSERT INTO decks (id, name, level, is_premium, owner_id) VALUES ('d1400000-0000-4000-8000-000000000002', "
+	  . "'Οι λέξεις μου', 'A2', true, 'a1400000-0000-4000-8000-000000000002')");
+$primary->safe_psql('postgres', "UPDATE user_settings SET theme = 'dark', preferred_language = 'el'");
+agree('1.3 -> 1.4 in the documented order', qw(standby sub));
+
+$pos = $wrong->wait_for_log(
+	qr/logical replication target relation "public\.users" is missing replicated columns: "auth0_id", "avatar_url"/,
+	$pos);
+pass('1.4 publisher before its subscriber: the apply worker stops at the first users row (missing replicated columns)');
+is(has_row($wrong, 'decks', 'd1400000-0000-4000-8000-000000000002'),
+	'0', 'while it is stopped, rows of the other tables do not arrive either');
+$wrong->safe_psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+agree('1.3 -> 1.4, the late subscriber updated: replication resumed by itself', qw(standby sub wrong));
+
 agree('at the end', qw(standby sub wrong));
 
 done_testing();
