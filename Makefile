@@ -46,7 +46,8 @@ $(CURDIR)/src:
 #
 #   make installcheck                    pg_regress: sql/, expected/
 #   make pgtap [PGTAP_TESTS=test/pgtap/x.sql] [PGTAP_FLAGS=-j2]
-#                                        pgTAP files, by pg_prove, in database $(PGTAP_DB)
+#                                        pgTAP files, by pg_prove, each in a copy of
+#                                        database $(PGTAP_DB) (test/lib/pgtap_psql.sh)
 #   make prove [PROVE_TESTS=test/t/x.t] [PROVE_FLAGS=-j2]
 #                                        scripted TAP tests (bash, Python)
 #   make prove-cluster [PROVE_TESTS=test/t/cluster/x.t] [PROVE_FLAGS=-j3]
@@ -64,7 +65,12 @@ pgtap:
 	$(bindir)/dropdb --if-exists $(PGTAP_DB)
 	$(bindir)/createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C $(PGTAP_DB)
 	$(bindir)/psql -X -q -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap'
-	cd $(TOP) && pg_prove --psql-bin $(bindir)/psql $(PGTAP_FLAGS) -d $(PGTAP_DB) $(PGTAP_TESTS)
+	cd $(TOP) && PGTAP_PSQL=$(bindir)/psql pg_prove --psql-bin test/lib/pgtap_psql.sh \
+		$(PGTAP_FLAGS) -d $(PGTAP_DB) $(PGTAP_TESTS); \
+	status=$$?; \
+	for f in $(PGTAP_TESTS); do n=$${f##*/}; \
+		$(bindir)/dropdb --if-exists --force $(PGTAP_DB)_$${n%.sql} 2>/dev/null || status=1; done; \
+	exit $$status
 
 prove:
 	cd $(TOP) && PATH="$(bindir):$$PATH" $(PROVE) $(PROVE_FLAGS) $(if $(PROVE_TESTS),$(PROVE_TESTS),test/t/*.t)
