@@ -5,7 +5,7 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o
+OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -33,6 +33,9 @@ include $(PGXS)
 # rebuild every object that uses it.  (After the include: the first target
 # stays PGXS's "all".)
 $(OBJS): $(wildcard $(TOP)/src/*.h)
+# The library's version is compiled in from the control file: a new
+# default_version must rebuild the objects, or the library reports the old one.
+$(OBJS): $(TOP)/$(EXTENSION).control
 
 # A VPATH build puts the objects in src/ under the build directory.
 # (An absolute name: make would find the source's src/ through VPATH.)
