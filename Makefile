@@ -60,7 +60,8 @@ PGTAP_DB = pgtap_tests
 # Files that mostly wait (lock timeouts) or loop go first, so that with
 # PGTAP_FLAGS=-jN the others run beside them.
 PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/verify_memory.sql
-PGTAP_TESTS = $(PGTAP_FIRST) $(filter-out $(PGTAP_FIRST),$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql))))
+PGTAP_ALL = $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql)))
+PGTAP_TESTS = $(filter $(PGTAP_FIRST),$(PGTAP_ALL)) $(filter-out $(PGTAP_FIRST),$(PGTAP_ALL))
 PGTAP_FLAGS =
 
 .PHONY: pgtap prove prove-cluster
