@@ -24,7 +24,8 @@
 #      the coordinator, reaching every node and shard; the DROP guard counts
 #      the rows on the shards;
 #   h. distribute() refuses: a second time, without citus, with a worker
-#      lacking the extension or holding rows of its own; without an argument
+#      lacking the extension or holding rows of its own, refusing its check
+#      (55000) or down (08006); without an argument
 #      it makes 32 shards;
 #   i. the application's ORM test (test/t/app_orm.t) passes on a distributed
 #      database with sessions in sequential mode; without it, exactly deleting
@@ -662,6 +663,32 @@ is(versions($db) . ' ' . $coord->safe_psql($db, 'SELECT count(*) FROM reviews'),
 	is( $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM pg_dist_partition')
 		  . ' ' . $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM decks'),
 		'0 1', '... and distributes nothing, the coordinator\'s row still there');
+
+	# A worker that runs distribute()'s check and refuses it (its copy of a
+	# table is not where the coordinator's is): 55000, with the worker's answer.
+	citus_database('refusing_worker');
+	$coord->safe_psql('refusing_worker', 'CREATE EXTENSION flashcard_schema');
+	$workers[0]->safe_psql('refusing_worker',
+		'SET citus.enable_ddl_propagation TO off; ALTER TABLE reviews RENAME TO reviews_elsewhere');
+	($ret, $err) = psql_error($coord, 'refusing_worker', 'SELECT flashcard_schema_distribute()');
+	$where = sprintf('%s:%d', $workers[0]->host, $workers[0]->port);
+	like($err, qr/ERROR:\s+55000: could not count the rows of flashcard_schema's tables on worker \Q$where\E\n/,
+		"distribute() with a worker refusing its check refuses (55000, not a connection failure), naming it")
+	  or diag($err);
+	like($err, qr/DETAIL:\s+The worker answered: .*"public\.reviews" does not exist\.\n/,
+		'... the detail gives the worker\'s answer, as a sentence')
+	  or diag($err);
+	is($coord->safe_psql('refusing_worker', 'SELECT count(*) FROM pg_dist_partition'),
+		0, '... and distributes nothing');
+
+	# A worker that cannot be reached: a connection failure (08006).
+	$workers[1]->stop;
+	($ret, $err) = psql_error($coord, 'refusing_worker', 'SELECT flashcard_schema_distribute()');
+	$workers[1]->start;
+	$where = sprintf('%s:%d', $workers[1]->host, $workers[1]->port);
+	like($err, qr/ERROR:\s+08006: could not check flashcard_schema on worker \Q$where\E\n/,
+		"distribute() with a worker down refuses as a connection failure (08006), naming it")
+	  or diag($err);
 }
 
 # --- i. the application on a distributed database -----------------------------

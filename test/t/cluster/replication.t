@@ -178,9 +178,9 @@ agree('1.1 -> 1.2, the late subscriber updated: replication resumed by itself', 
 # Documented: the publisher first.  "wrong" goes first this time.
 ($ret, $out, $err) = $wrong->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'the subscriber "wrong" updates to 1.3 first');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription wrong_sub\n/,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "wrong_sub"\n/,
 	'update to 1.3 on a subscriber: a WARNING names its subscription');
-like($err, qr/DETAIL:  The publisher must be updated to 1\.3 before this server: this update changes column reviews\.quality/,
+like($err, qr/DETAIL:  The publisher must be updated to 1\.3 before this server: this update changes column "reviews\.quality"/,
 	'the detail says why the publisher goes first for this step');
 like($err, qr/HINT:  Update the publisher first, then this server\./, 'the hint gives the order');
 unlike($err, qr/published by/, 'nothing about publications on a server that publishes nothing');
@@ -196,9 +196,9 @@ pass('1.3 subscriber before its publisher: the apply worker stops at the next re
 my $subpos = log_position($sub);
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'the publisher updates to 1.3');
-like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\n/,
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\n/,
 	'update to 1.3 on a publisher: a WARNING names the publication');
-like($err, qr/DETAIL:  This server must be updated to 1\.3 before its subscribers: this update changes column reviews\.quality/,
+like($err, qr/DETAIL:  This server must be updated to 1\.3 before its subscribers: this update changes column "reviews\.quality"/,
 	'the detail says why the publisher goes first for this step');
 like($err, qr/HINT:  Update this server, then every subscriber\./, 'the hint gives the order');
 $primary->safe_psql('postgres',
@@ -210,7 +210,7 @@ $sub->wait_for_log(qr/invalid input value for enum (public\.)?reviewrating: "5"/
 pass('1.3 publisher first (documented): the 1.2 subscriber waits at the first score written as an integer');
 ($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'then the subscriber "sub" updates to 1.3');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription sub_sub\n/,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "sub_sub"\n/,
 	'and is told it subscribes');
 agree('1.2 -> 1.3 in the documented order', qw(standby sub));
 
@@ -219,7 +219,7 @@ agree('1.2 -> 1.3 in the documented order', qw(standby sub));
 $pos = log_position($wrong);
 ($ret, $out, $err) = $wrong->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'");
 is($ret, 0, 'the subscriber stopped at a GOOD review goes back to 1.2');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription wrong_sub\n.*HINT:  Update the publisher first, then this server\./s,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "wrong_sub"\n.*HINT:  Update the publisher first, then this server\./s,
 	'the downgrade warns too, through the event trigger: the publisher first');
 $wrong->wait_for_log(qr/invalid input value for enum (public\.)?reviewrating: "5"/, $pos);
 is(has_row($wrong, 'reviews', 'f1300000-0000-4000-8000-000000000001'),
@@ -240,7 +240,7 @@ is($sub->safe_psql('postgres', 'SELECT count(*) FROM flashcard_schema_status()')
 # --- the event trigger on a publisher (a downgrade, rolled back) -------------
 ($ret, $out, $err) = $primary->psql('postgres',
 	"BEGIN; ALTER EXTENSION flashcard_schema UPDATE TO '1.2'; ROLLBACK;");
-like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\n.*HINT:  Update this server, then every subscriber\./s,
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\n.*HINT:  Update this server, then every subscriber\./s,
 	'a downgrade on the publisher warns through the event trigger: the publisher first');
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 unlike($err, qr/WARNING/, 'an update to the version installed already warns about nothing');
