@@ -39,6 +39,7 @@ __all__ = [
     "alembic_filters",
     "name_filter",
     "object_filter",
+    "type_renderer",
     "create_extension",
     "update_extension",
     "drop_extension",
@@ -174,6 +175,34 @@ def object_filter(objects):
     return hook
 
 
+def type_renderer(objects):
+    """A ``render_item`` hook: in a generated migration, a column of one of
+    the extension's enum types (``cardstatus`` in an app's own table) is
+    written ``postgresql.ENUM(name='cardstatus', create_type=False)``, so that
+    ``op.create_table`` does not try to create the type (it exists: the
+    extension's) and ``op.drop_table`` leaves it alone."""
+
+    def hook(type_, obj, autogen_context):
+        if type_ == "type" and isinstance(obj, sa.Enum) and obj.name \
+                and objects.owns_type(obj.name, obj.schema):
+            autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+            return "postgresql.ENUM(name=%r, create_type=False)" % obj.name
+        return False
+
+    return hook
+
+
+def _render_both(ours, theirs):
+    if theirs is None:
+        return ours
+
+    def hook(type_, obj, autogen_context):
+        got = ours(type_, obj, autogen_context)
+        return got if got is not False else theirs(type_, obj, autogen_context)
+
+    return hook
+
+
 def _both(ours, theirs):
     if theirs is None:
         return ours
@@ -185,7 +214,7 @@ def _both(ours, theirs):
 
 
 def alembic_filters(connection, include_name=None, include_object=None,
-                    extension=EXTENSION):
+                    render_item=None, extension=EXTENSION):
     """The keyword arguments for ``context.configure()`` in env.py::
 
         context.configure(connection=connection, target_metadata=Base.metadata,
@@ -194,11 +223,13 @@ def alembic_filters(connection, include_name=None, include_object=None,
 
     Reads the catalog now (call it with the connection Alembic will use).  An
     application's own ``include_name``/``include_object`` hooks may be passed:
-    an object is compared only when both agree."""
+    an object is compared only when both agree; its own ``render_item`` is
+    asked about whatever ours does not render (see ``type_renderer``)."""
     objects = read_extension_objects(connection, extension)
     return {
         "include_name": _both(name_filter(objects), include_name),
         "include_object": _both(object_filter(objects), include_object),
+        "render_item": _render_both(type_renderer(objects), render_item),
     }
 
 

@@ -246,6 +246,9 @@ def test_in_an_alembic_project(make_db, tmp_path, monkeypatch):
     (proj / "versions").mkdir(parents=True)
     (proj / "env.py").write_text(ENV_PY)
     (proj / "script.py.mako").write_text(textwrap.dedent('''\
+        from alembic import op
+        import sqlalchemy as sa
+        ${imports if imports else ""}
         revision = ${repr(up_revision)}
         down_revision = ${repr(down_revision)}
         def upgrade():
@@ -272,3 +275,15 @@ def test_in_an_alembic_project(make_db, tmp_path, monkeypatch):
         script = command.revision(cfg, message="mood", autogenerate=True)
         body = open(script.path).read()
         assert "op.add_column('notes'" in body and "users" not in body, body
+        command.stamp(cfg, "head")
+        # the whole table: its column of the extension's type cardstatus is
+        # written so that create_table does not create the type
+        conn.execute(sa.text("DROP TABLE notes"))
+        conn.execute(sa.text("DROP TYPE notemood"))
+        script = command.revision(cfg, message="notes", autogenerate=True)
+        body = open(script.path).read()
+        assert "postgresql.ENUM(name='cardstatus', create_type=False)" in body, body
+        assert "sa.Enum('CALM', 'BUSY', name='notemood')" in body, body
+        assert "from sqlalchemy.dialects import postgresql" in body, body
+        command.upgrade(cfg, "head")
+        assert conn.execute(sa.text("SELECT count(*) FROM notes")).scalar() == 0
