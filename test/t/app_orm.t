@@ -465,10 +465,11 @@ class App:
                 "deleting the learner through the ORM removes her own decks and their cards")
         uid = (await self.sql_exec(
             "INSERT INTO users (email, auth0_id) VALUES ('yannis@example.gr', 'auth0|y') RETURNING id")).scalar()
-        await self.sql_exec("""WITH d AS (INSERT INTO decks (name, level, owner_id)
-                                          VALUES ('Του Γιάννη', 'A2', :u) RETURNING id)
-                               INSERT INTO cards (deck_id, front_text, back_text)
-                               SELECT id, 'θάλασσα', 'sea' FROM d""", u=uid)
+        deck_id = (await self.sql_exec(
+            "INSERT INTO decks (name, level, owner_id) VALUES ('Του Γιάννη', 'A2', :u) RETURNING id",
+            u=uid)).scalar()
+        await self.sql_exec("INSERT INTO cards (deck_id, front_text, back_text) "
+                            "VALUES (:d, 'θάλασσα', 'sea')", d=deck_id)
         tap.is_(tuple((await self.sql(counts, u=uid))[0]), (1, 1, 0, 1),
                 "a learner with her own deck, written in SQL")
         await self.sql_exec("DELETE FROM users WHERE id = :u", u=uid)
