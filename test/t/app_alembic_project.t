@@ -28,6 +28,14 @@ would lose the extension's data is refused in its words and Alembic rolls
 the whole run back; a learner's deletion cascades into the app's rows
 through SQL and through the ORM; the app's seed-and-reset TRUNCATE works.
 
+Then the routes with the app's objects in place (plus a July-style table
+keyed into decks ON DELETE SET NULL with a decklevel column, made in SQL):
+DROP EXTENSION [CASCADE] refused by the DROP guard; downgrades to 1.2 and 1.0
+refused in the extension's words (2BP01, naming the app's view over
+reviews.quality, its view over flashcard_schema_status(), its decklevel
+column); the previous <-> latest round trip keeps every row; pg_dump and
+pg_restore as the app's role; ON DELETE SET NULL.
+
 Needs the PG* variables (pg_virtualenv) naming a superuser, who only creates
 the role and its empty database; Debian's python3-alembic,
 python3-sqlalchemy, python3-psycopg2 (hence /usr/bin/python3).  Prints TAP.
