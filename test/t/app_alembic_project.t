@@ -694,6 +694,31 @@ def test_routes(proj):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    # Every update from 1.0 with an app column typed decklevel: the labels
+    # C1, C2 arrive (ALTER TYPE ... ADD VALUE), the column and its rows stay.
+    with dbs.admin().connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "%s_from_1_0" WITH (FORCE)' % DB))
+        conn.execute(sa.text("CREATE DATABASE %s_from_1_0 OWNER %s TEMPLATE template0 "
+                             "ENCODING 'UTF8'" % (DB, ROLE)))
+    saved = globals()["DB"]
+    globals()["DB"] = DB + "_from_1_0"
+    try:
+        run_sql("CREATE EXTENSION flashcard_schema VERSION '1.0'",
+                "CREATE TABLE level_goals (learner text PRIMARY KEY, level decklevel NOT NULL)",
+                "INSERT INTO level_goals VALUES ('eleni', 'B2'), ('nikos', 'A1')")
+        code, _ = attempt("ALTER EXTENSION flashcard_schema UPDATE")
+        tap.is_((code, extension()[0]), ("00000", LATEST),
+                "as the app's role, 1.0 updated to %s in one command with the app's column typed "
+                "decklevel in place" % LATEST)
+        run_sql("INSERT INTO level_goals VALUES ('maria', 'C2')")
+        tap.is_(scalar("SELECT string_agg(learner || ':' || level, ',' ORDER BY level) FROM level_goals"),
+                "nikos:A1,eleni:B2,maria:C2",
+                "... its rows kept, and the new label C2 usable in it, ordered after B2")
+    finally:
+        globals()["DB"] = saved
+        with dbs.admin().connect() as conn:
+            conn.execute(sa.text('DROP DATABASE IF EXISTS "%s_from_1_0" WITH (FORCE)' % DB))
+
     # ON DELETE SET NULL
     run_sql("DELETE FROM decks WHERE id = 'd0000000-0000-4000-8000-000000000002'")
     tap.is_(scalar("SELECT count(*) FROM deck_reports WHERE deck_id IS NULL"), 1,
