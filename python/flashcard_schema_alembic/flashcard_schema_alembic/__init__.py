@@ -124,13 +124,24 @@ def _execute(connection, stmt, params=None):
 
 
 def read_extension_objects(connection, extension=EXTENSION):
-    """Read the extension's member tables and types from the catalog."""
-    row = _execute(connection, _EXTENSION_SQL, {"extname": extension}).first()
-    default_schema = _execute(connection, sa.text("SELECT pg_catalog.current_schema()")).scalar()
-    tables, types = set(), set()
-    if row is not None:
-        for kind, schema, name in _execute(connection, _MEMBERS_SQL, {"extname": extension}):
-            (tables if kind == "table" else types).add((schema, name))
+    """Read the extension's member tables and types from the catalog.
+
+    Leaves the connection's transaction state as it found it: a connection
+    that autobegins (SQLAlchemy 2.0, or 1.4 with future=True) and was not in
+    a transaction is rolled back after the read, so that env.py's
+    ``context.begin_transaction()`` still begins (and commits) the
+    migrations' own transaction."""
+    began = not connection.in_transaction()
+    try:
+        row = _execute(connection, _EXTENSION_SQL, {"extname": extension}).first()
+        default_schema = _execute(connection, sa.text("SELECT pg_catalog.current_schema()")).scalar()
+        tables, types = set(), set()
+        if row is not None:
+            for kind, schema, name in _execute(connection, _MEMBERS_SQL, {"extname": extension}):
+                (tables if kind == "table" else types).add((schema, name))
+    finally:
+        if began and connection.in_transaction():
+            connection.rollback()
     return ExtensionObjects(extension, row[0] if row else None, row[1] if row else None,
                             tables, types, default_schema)
 

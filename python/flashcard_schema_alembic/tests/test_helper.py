@@ -71,6 +71,23 @@ def test_not_installed(make_db):
     assert not objs.owns_table("users")
 
 
+def test_reading_leaves_no_transaction_open(make_db):
+    """With an autobeginning connection (SQLAlchemy 2.0's, 1.4's future=True)
+    a transaction left open by the read would make Alembic's
+    begin_transaction() a no-op and the migrations would never be committed."""
+    engine = make_db()
+    future = sa.create_engine(engine.url, poolclass=sa.pool.NullPool, future=True)
+    with future.connect() as conn:
+        assert not conn.in_transaction()
+        filters = fsa.alembic_filters(conn)
+        assert not conn.in_transaction()
+        assert set(filters) == {"include_name", "include_object", "render_item"}
+        with conn.begin():
+            fsa.read_extension_objects(conn)
+            assert conn.in_transaction(), "a caller's transaction is left alone"
+    future.dispose()
+
+
 def test_members_are_what_create_extension_made(make_db):
     engine = make_db(extension=False)
     with engine.begin() as conn:
