@@ -33,6 +33,9 @@ include $(PGXS)
 # rebuild every object that uses it.  (After the include: the first target
 # stays PGXS's "all".)
 $(OBJS): $(wildcard $(TOP)/src/*.h)
+# The library's version is compiled in from the control file: a new
+# default_version must rebuild the objects, or the library reports the old one.
+$(OBJS): $(TOP)/$(EXTENSION).control
 
 # A VPATH build puts the objects in src/ under the build directory.
 # (An absolute name: make would find the source's src/ through VPATH.)
