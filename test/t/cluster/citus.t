@@ -743,15 +743,17 @@ my $adb = app_db('app_tables', 4);
 $coord->safe_psql($adb, q{
 	CREATE TABLE xp_transactions (
 		id uuid NOT NULL DEFAULT gen_random_uuid(),
-		user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+		user_id uuid NOT NULL,
 		amount integer NOT NULL,
 		PRIMARY KEY (user_id, id));
 	SELECT create_distributed_table('xp_transactions', 'user_id', colocate_with => 'reviews');
+	ALTER TABLE xp_transactions ADD FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 	CREATE TABLE deck_reports (
 		id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-		deck_id uuid REFERENCES decks (id) ON DELETE SET NULL,
+		deck_id uuid,
 		level decklevel NOT NULL);
 	SELECT create_reference_table('deck_reports');
+	ALTER TABLE deck_reports ADD FOREIGN KEY (deck_id) REFERENCES decks (id) ON DELETE SET NULL;
 	INSERT INTO users (id, email) SELECT ('10000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid,
 		'learner' || i || '@example.gr' FROM generate_series(1, 20) i;
 	INSERT INTO decks (id, name, level) VALUES ('20000000-0000-4000-8000-000000000001', 'Λέξεις', 'C1');
