@@ -80,9 +80,9 @@ except Exception:  # noqa: BLE001
 
 tap = Tap()
 dbs = Databases()
-ROLE = "fs_alembic_app"
-PASSWORD = "fs_alembic_app_pw"
-DB = "app_alembic_project"
+ROLE = "flashcard_app_alembic_project_app"
+PASSWORD = "app_alembic_project_pw"
+DB = "flashcard_schema_test_app_alembic_project"
 CORE = ("users", "user_settings", "refresh_tokens", "decks", "cards",
         "user_deck_progress", "card_statistics", "reviews")
 ALL = CORE + app_tables.APP_TABLES

@@ -26,7 +26,7 @@ from taplib import Databases, Tap, run_pytest, url_for  # noqa: E402
 
 tap = Tap()
 dbs = Databases()
-ROLE, PASSWORD, DB = "fs_fixture_app", "fs_fixture_pw", "app_fixture"
+ROLE, PASSWORD, DB = "flashcard_app_fixture_app", "app_fixture_pw", "flashcard_schema_test_app_fixture"
 WORKERS = ("gw0", "gw1")
 
 

@@ -39,7 +39,8 @@ def make_db(worker_id):
     made = []
 
     def make(extension=True):
-        name = "fsa_test_%s_%d_%d" % (worker_id, os.getpid(), next(_counter))
+        name = "flashcard_schema_test_alembic_helper_%s_%d_%d" % (
+            worker_id, os.getpid(), next(_counter))
         with _admin().connect() as conn:
             conn.execute(sa.text('DROP DATABASE IF EXISTS "%s"' % name))
             conn.execute(sa.text(
