@@ -48,11 +48,14 @@ BEGIN
     END;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
 
-    -- Calling into the library first defines flashcard_schema.allow_data_loss
+    -- Loading the library first defines flashcard_schema.allow_data_loss
     -- (so it reads 'on' or 'off') and makes its check of where the value
     -- came from apply to the value read here: only the session's own
     -- setting counts, never one left by ALTER DATABASE or ALTER ROLE.
-    PERFORM @extschema@.flashcard_schema_revision();
+    -- LOAD, not a call of flashcard_schema_revision(): an overload of it
+    -- whose arguments all have defaults (anyone may create one where the
+    -- schema grants CREATE) would make the call ambiguous (issue 16).
+    EXECUTE 'LOAD ''MODULE_PATHNAME''';
     allow := pg_catalog.current_setting('flashcard_schema.allow_data_loss')
              OPERATOR(pg_catalog.=) 'on'::pg_catalog.text;
 
@@ -143,3 +146,15 @@ BEGIN
                  FROM pg_database_owner';
 END
 $$;
+
+------------------------------------------------------------------------------
+-- The DROP guard in 1.4 (issue 16), undone
+------------------------------------------------------------------------------
+--
+-- 1.3's guard exactly: one trigger at ddl_command_start for four statement
+-- tags, enabled on origin only (sql/identity.sql compares every route).
+DROP EVENT TRIGGER flashcard_schema_drop_backstop;
+DROP EVENT TRIGGER flashcard_schema_drop_guard;
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'ALTER EXTENSION')
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
