@@ -52,7 +52,7 @@ fi
         postgresql-$major-pgtap libtap-parser-sourcehandler-pgtap-perl \
         build-essential debhelper dpkg-dev fakeroot \
         python3 python3-sqlalchemy python3-alembic python3-psycopg2 python3-asyncpg \
-        python3-greenlet libipc-run-perl libjson-pp-perl sudo >/dev/null
+        python3-greenlet python3-pytest python3-pytest-xdist libipc-run-perl libjson-pp-perl sudo >/dev/null
     apt-get clean
     echo "$major" >/.flashcard_schema-pg-major
 ' >&2

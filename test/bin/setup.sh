@@ -16,11 +16,13 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 # pg_prove, IPC::Run for PostgreSQL's TAP modules (the multi-server tests),
 # SQLAlchemy/Alembic for the model comparison test, and asyncpg (with
 # greenlet, which SQLAlchemy's asyncio layer needs) for the app's data layer test.
+# pytest and pytest-xdist: the Alembic helper's tests and the app fixture's parallel workers.
 PACKAGES=(
     "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-common
     build-essential "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
     python3 python3-sqlalchemy python3-alembic python3-psycopg2 python3-asyncpg python3-greenlet
+    python3-pytest python3-pytest-xdist
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -289,4 +289,50 @@ agree('1.3 -> 1.4, the late subscriber updated: replication resumed by itself', 
 
 agree('at the end', qw(standby sub wrong));
 
+# --- the application's own tables beside ours (issue 17) ----------------------
+# An app table keyed into users (ON DELETE CASCADE) with a column of the
+# extension's type decklevel, on every server (subscribers need the table);
+# FOR ALL TABLES publishes it, the subscribers pick it up with REFRESH.
+my $app_table = q{CREATE TABLE learner_notes (
+	id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	level decklevel NOT NULL,
+	body text)};
+$primary->safe_psql('postgres', $app_table);
+for my $name (qw(sub wrong))
+{
+	$subscribers{$name}->safe_psql('postgres', $app_table);
+	$subscribers{$name}->safe_psql('postgres', "ALTER SUBSCRIPTION ${name}_sub REFRESH PUBLICATION");
+	$subscribers{$name}->wait_for_subscription_sync($primary, "${name}_sub");
+}
+$primary->safe_psql('postgres', q{INSERT INTO learner_notes (user_id, level, body)
+	SELECT id, 'C2', 'σημειώσεις ' || email FROM users});
+my $notes_sql = q{SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), ''))
+	FROM learner_notes x};
+my $notes = $primary->safe_psql('postgres', $notes_sql);
+$primary->wait_for_catchup("${_}_sub") for qw(sub wrong);
+is($_->safe_psql('postgres', $notes_sql), $notes, "the app's table beside ours replicates: $notes")
+  for ($sub, $wrong);
+$primary->safe_psql('postgres', q{DELETE FROM users WHERE id IN (SELECT user_id FROM learner_notes LIMIT 1)});
+$notes = $primary->safe_psql('postgres', $notes_sql);
+agree("a learner deleted on the publisher, with the app's rows keyed to it", qw(standby sub wrong));
+$primary->wait_for_catchup("${_}_sub") for qw(sub wrong);
+is($_->safe_psql('postgres', $notes_sql), $notes,
+	"... and the cascade into the app's table arrives on the subscriber ($notes)")
+  for ($sub, $wrong);
+
+# A route that rebuilds decklevel (down to 1.1 drops C1, C2) on a subscriber
+# whose app column uses it: refused before anything changes, in the
+# extension's words; replication goes on.
+($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'");
+isnt($ret, 0, "downgrade to 1.1 on a subscriber with the app's decklevel column: refused");
+like($err, qr/ERROR:  cannot downgrade flashcard_schema to 1\.1 while table column "public\.learner_notes\.level" depends on type "public\.decklevel"/,
+	"... naming the app's column and the type the route re-creates");
+$primary->safe_psql('postgres', q{INSERT INTO learner_notes (user_id, level, body)
+	SELECT id, 'B1', 'μετά' FROM users LIMIT 1});
+$notes = $primary->safe_psql('postgres', $notes_sql);
+$primary->wait_for_catchup('sub_sub');
+is($sub->safe_psql('postgres', $notes_sql), $notes, "the app's rows still arrive after the refusal");
+agree("after the app's tables and the refusal", qw(standby sub wrong));
+
 done_testing();
