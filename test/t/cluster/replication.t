@@ -250,7 +250,7 @@ unlike($err, qr/WARNING/, 'an update to the version installed already warns abou
 # "wrong" stays behind.
 ($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
 is($ret, 0, 'the subscriber "sub" updates to 1.4 first');
-like($err, qr/NOTICE:  this database subscribes to tables of flashcard_schema through subscription sub_sub\n.*HINT:  Update the publisher after this server\./s,
+like($err, qr/NOTICE:  this database subscribes to tables of flashcard_schema through subscription "sub_sub"\n.*HINT:  Update the publisher after this server\./s,
 	'update to 1.4 on a subscriber: a NOTICE, this server was right to go first');
 unlike($err, qr/WARNING/, '... and no WARNING');
 $primary->safe_psql('postgres',
@@ -266,7 +266,7 @@ is($sub->safe_psql('postgres',
 $pos = log_position($wrong);
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
 is($ret, 0, 'the publisher updates to 1.4');
-like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\nDETAIL:  Subscribers must be updated to 1\.4 first/,
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\nDETAIL:  Subscribers must be updated to 1\.4 first/,
 	'update to 1.4 on a publisher: a WARNING names the publication, the subscribers go first');
 like($err, qr/HINT:  Update every subscriber, then this server\./, 'the hint gives the order');
 $primary->safe_psql('postgres',
