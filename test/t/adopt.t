@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# test/t/adopt.t: a database the application's own Alembic made is taken under
+# the extension in place, and can leave it again (docs/adoption.md).
+#
+# For each Alembic head the extension adopts (a flashcard_schema--alembic-<rev>.sql
+# script), the application's migrations (test/lib/app_alembic, a stand-in for
+# its Alembic project) make a database as its role, a non-superuser owning
+# the database; it gets thousands of rows, its own tables keyed into users
+# (one using the core enum cardstatus) and a view.  Then:
+#   * each refusal (a changed column type, an extra index, a missing enum
+#     label, a foreign table named like ours, a table another role owns), on
+#     a copy: 42P15 naming the difference, and nothing changed (no extension,
+#     the same schema dump, the same rows);
+#   * adoption as the app's role: every row and id identical (digests), no
+#     relation rewritten (file nodes), its own tables, keys, view and
+#     alembic_version untouched, verify() clean against the pseudo-revision;
+#   * ALTER EXTENSION UPDATE to the default version: the same, verify()
+#     clean, the catalog facts, owners and grants of a fresh install;
+#   * its own foreign keys keep working (insert, cascade), pg_dump and
+#     pg_restore as the app's role, the app's data-layer test (app_orm.t) on
+#     an adopted database, every downgrade and update step from there;
+#   * the way out: UPDATE TO 'detached' and DROP EXTENSION as the app's role
+#     leave every row, with the tables and types owned by the app's role
+#     again, and its Alembic carries on migrating them.
+#
+# Run by `prove test/t/adopt.t` inside pg_virtualenv (PG* variables set, as a
+# superuser, which only creates the role and the databases).  Needs Debian's
+# python3-alembic and python3-psycopg2 (/usr/bin/python3).
+source "$(dirname "$0")/../lib/tap_helpers.bash"
+TOP=$(cd "$TEST_DIR/../.." && pwd)
+APP=adopt_app
+PW=adopt_app_pw
+PY=/usr/bin/python3
+LATEST=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$TOP/flashcard_schema.control")
+TABLES="users user_settings refresh_tokens decks cards user_deck_progress card_statistics reviews"
+APP_TABLES="feedback user_xp culture_question_stats alembic_version"
+
+app() {  # app DB [psql args]: psql as the application's role, SQL on stdin
+    local db=$1; shift
+    PGUSER=$APP PGPASSWORD=$PW psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$db" "$@"
+}
+alembic() {  # alembic DB args...: the app's Alembic, as the app's role
+    local db=$1; shift
+    ADOPT_DB=$db ADOPT_ROLE=$APP PGPASSWORD=$PW $PY -m alembic -c "$TEST_DIR/app_alembic/alembic.ini" "$@"
+}
+error_of() {  # error_of DB SQL: "SQLSTATE: message" and the DETAIL lines of SQL run by the app's role
+    app "$1" -v sql="$2" <<SQL
+\\i $TEST_DIR/data_helpers.psql
+SELECT state || ': ' || message || E'\n' || COALESCE(detail, '') FROM pg_temp.error_of(:'sql');
+SQL
+}
+# Every row of the eight tables and of the app's own, by content: identical
+# rows and ids give identical digests.
+rows() {
+    sql "$1" <<SQL
+SELECT pg_catalog.format('SELECT %L || '': '' || count(*) || '' rows, md5 '' || COALESCE(md5(string_agg(x::text, E''\n'' ORDER BY x::text)), ''-'') FROM public.%I x', t, t)
+FROM unnest(string_to_array('$TABLES $APP_TABLES', ' ')) t
+\gexec
+SQL
+}
+# The file node of every table, index and TOAST relation in the schema: a rewrite changes one.
+filenodes() {
+    sql "$1" <<'SQL'
+SELECT c.relname || ' ' || c.relfilenode || COALESCE(' toast ' || t.relfilenode || ' ' || ti.relfilenode, '')
+FROM pg_class c
+LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+LEFT JOIN pg_index i ON i.indrelid = t.oid
+LEFT JOIN pg_class ti ON ti.oid = i.indexrelid
+WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i', 'v')
+ORDER BY c.relname COLLATE "C";
+SQL
+}
+# The whole schema as pg_dump writes it (without its random \restrict key)
+schema() {
+    pg_dump -s "$1" | grep -v -E '^\\(un)?restrict '
+}
+# The app's own objects as pg_dump writes them (their keys into ours included)
+app_schema() {
+    pg_dump -s --no-comments $(printf -- '-t %s ' $APP_TABLES learner_totals) "$1" | grep -v -E '^(--|\\(un)?restrict )'
+}
+owners() {  # owners DB: the owner of each table and type of ours
+    sql "$1" <<SQL
+SELECT line FROM (
+    SELECT c.relname || ' ' || c.relowner::regrole AS line FROM pg_class c
+    WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY (string_to_array('$TABLES', ' '))
+    UNION ALL
+    SELECT t.typname || ' ' || t.typowner::regrole FROM pg_type t
+    WHERE t.typnamespace = 'public'::regnamespace
+      AND t.typname IN ('decklevel', 'carddifficulty', 'cardstatus', 'reviewrating')) o
+ORDER BY line COLLATE "C";
+SQL
+}
+# catalog_facts without the app's own objects, which share the schema
+core_facts() {
+    facts "$1" | grep -v -E "^[^|]*\| (feedback|user_xp|culture_question_stats|alembic_version|learner_totals)"
+}
+no_extension() {
+    sql "$1" -c "SELECT count(*) FROM pg_extension WHERE extname = 'flashcard_schema'"
+}
+
+# The app's database at an Alembic head, as its migrations make it: uuid-ossp
+# first (the app's own step), then `alembic upgrade`; then its rows and its own tables.
+make_app_db() {
+    local db=$1 rev=$2
+    # The server's locale (not newdb's C): the app's Greek ILIKE needs a Unicode ctype
+    dropdb --if-exists --force "$db" && createdb -E UTF8 -T template0 -O $APP "$db" && _dbs+=("$db") &&
+    app "$db" -c 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp"' &&
+    alembic "$db" upgrade "$rev" >"$WORK/alembic.log" 2>&1 || { cat "$WORK/alembic.log"; return 1; }
+    app "$db" <<'SQL'
+INSERT INTO users (email, full_name, is_active, is_superuser, last_login_at, last_login_ip)
+SELECT 'learner' || g || '@example.gr', 'Μαθητής ' || g, g % 7 <> 0, g % 500 = 0,
+       timestamptz '2026-01-01 00:00+00' + g * interval '1 minute', '10.0.' || g / 250 || '.' || g % 250
+FROM generate_series(1, 2000) g;
+INSERT INTO user_settings (user_id, daily_goal, email_notifications)
+SELECT id, 10 + (hashtext(id::text) & 15), true FROM users;
+INSERT INTO refresh_tokens (user_id, token, expires_at)
+SELECT id, md5(id::text), timestamptz '2026-02-01 00:00+00' FROM users;
+INSERT INTO decks (name, description, level, is_active)
+SELECT 'Deck ' || g, 'Λεξιλόγιο ' || g, (ARRAY['A1','A2','B1','B2','C1','C2'])[1 + g % 6]::decklevel, true
+FROM generate_series(1, 24) g;
+INSERT INTO cards (deck_id, front_text, back_text, difficulty, order_index)
+SELECT d.id, 'λέξη ' || g, 'word ' || g, (ARRAY['EASY','MEDIUM','HARD'])[1 + g % 3]::carddifficulty, g
+FROM decks d, generate_series(1, 50) g;
+INSERT INTO user_deck_progress (user_id, deck_id, cards_studied, cards_mastered)
+SELECT u.id, d.id, 5, 1 FROM (SELECT id FROM users ORDER BY id LIMIT 500) u, (SELECT id FROM decks ORDER BY id LIMIT 4) d;
+INSERT INTO card_statistics (user_id, card_id, easiness_factor, "interval", repetitions, status)
+SELECT u.id, c.id, 2.5, 1, 1, (ARRAY['NEW','LEARNING','REVIEW','MASTERED'])[1 + (hashtext(u.id::text || c.id::text) & 3)]::cardstatus
+FROM (SELECT id FROM users ORDER BY id LIMIT 100) u, (SELECT id FROM cards ORDER BY id LIMIT 50) c;
+INSERT INTO reviews (user_id, card_id, quality, time_taken)
+SELECT user_id, card_id, g % 6, 5 + g FROM card_statistics, generate_series(0, 1) g;
+
+-- The app's own tables, keyed into ours, one using our enum; and a view over ours
+CREATE TYPE feedbackcategory AS ENUM ('BUG', 'IDEA');
+CREATE TABLE feedback (
+    id uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    category feedbackcategory NOT NULL,
+    body text NOT NULL);
+CREATE TABLE user_xp (
+    id uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+    user_id uuid NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
+    xp integer NOT NULL);
+CREATE TABLE culture_question_stats (
+    id uuid PRIMARY KEY DEFAULT uuid_generate_v4(),
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    status cardstatus NOT NULL DEFAULT 'NEW');
+CREATE VIEW learner_totals AS
+    SELECT u.id, u.email, count(r.id) AS reviews FROM users u LEFT JOIN reviews r ON r.user_id = u.id GROUP BY u.id;
+INSERT INTO feedback (user_id, category, body) SELECT id, 'IDEA', 'Περισσότερες κάρτες' FROM users ORDER BY id LIMIT 300;
+INSERT INTO user_xp (user_id, xp) SELECT id, 100 FROM users;
+INSERT INTO culture_question_stats (user_id, status) SELECT id, 'LEARNING' FROM users ORDER BY id LIMIT 700;
+SQL
+}
+
+psql -X -q -v ON_ERROR_STOP=1 -d postgres <<SQL
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS $APP;
+CREATE ROLE $APP LOGIN PASSWORD '$PW';
+SQL
+ok $? "administrator: a login role for the application (not superuser)"
+trap 'for d in "${_dbs[@]}"; do dropdb --if-exists --force "$d" >/dev/null 2>&1; done; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $APP" >/dev/null 2>&1; _cleanup' EXIT
+
+# A fresh install by the same role: what an adopted database must end up as
+newdb adopt_fresh && sql postgres -c "ALTER DATABASE adopt_fresh OWNER TO $APP" &&
+    app adopt_fresh -c "CREATE EXTENSION flashcard_schema"
+ok $? "a fresh install of $LATEST by the app's role, to compare with"
+FRESH_FACTS=$(core_facts adopt_fresh)
+FRESH_OWNERS=$(owners adopt_fresh)
+
+cd "$TOP" || exit 1
+REVS=$(ls "$TOP"/flashcard_schema--alembic-*.sql | sed -n 's/.*--alembic-\([0-9a-f]*\)\.sql$/\1/p')
+[ -n "$REVS" ]
+ok $? "the extension adopts these Alembic heads: $(echo $REVS)"
+
+for REV in $REVS; do
+    DB=adopt_$REV
+    make_app_db $DB $REV
+    ok $? "$REV: the app's Alembic made the database as the app's role, filled, with its own tables"
+    is "$(app $DB -c 'SELECT version_num FROM alembic_version')" "$REV" "$REV: alembic_version says so"
+    ROWS=$(rows $DB)
+    NODES=$(filenodes $DB)
+    APPSCHEMA=$(app_schema $DB)
+    diag "$(echo "$ROWS" | head -8)"
+
+    # --- Refusals, each on a copy of the database: a difference, then nothing changed
+    refuse() {  # refuse NAME "difference SQL (as superuser)" "expected DETAIL line"
+        local name=$1 change=$2 want=$3 copy=adopt_refuse
+        newdb $copy && sql postgres -c "DROP DATABASE $copy" && _dbs+=($copy) &&
+            createdb -O $APP -T $DB $copy && sql $copy -c "$change"
+        ok $? "$REV, $name: the difference made in a copy"
+        local before_schema before_rows out
+        before_schema=$(schema $copy)
+        before_rows=$(rows $copy 2>/dev/null)  # (a foreign table without a handler has no rows to read)
+        out=$(error_of $copy "CREATE EXTENSION flashcard_schema VERSION 'alembic-$REV'")
+        is "$(echo "$out" | head -1)" "42P15: the existing tables are not those the application's Alembic revision $REV makes" \
+            "$REV, $name: CREATE EXTENSION refuses (42P15)"
+        grep -qxF "$want" <<<"$out"
+        ok $? "$REV, $name: the refusal names it: $want" || diag "$out"
+        is "$(no_extension $copy)|$(md5sum <<<"$(schema $copy)")|$(md5sum <<<"$(rows $copy 2>/dev/null)")" \
+            "0|$(md5sum <<<"$before_schema")|$(md5sum <<<"$before_rows")" \
+            "$REV, $name: nothing changed (no extension, the same schema, the same rows)"
+        dropdb --force $copy
+    }
+    refuse "a changed column type" "ALTER TABLE decks ALTER COLUMN name TYPE varchar(300)" \
+        "column decks.name: type: expected character varying(255), found character varying(300)"
+    refuse "an extra index" "CREATE INDEX ix_reviews_quality ON reviews (quality)" \
+        "index ix_reviews_quality: extra: expected none, found CREATE INDEX ix_reviews_quality ON reviews USING btree (quality)"
+    # The app's migration of 2026-03-24 took C1 and C2 out of decklevel so
+    refuse "a missing label" "ALTER TYPE decklevel RENAME TO decklevel_old;
+        CREATE TYPE decklevel AS ENUM ('A1', 'A2', 'B1', 'B2'); ALTER TYPE decklevel OWNER TO $APP;
+        DELETE FROM decks WHERE level IN ('C1', 'C2');
+        ALTER TABLE decks ALTER COLUMN level TYPE decklevel USING level::text::decklevel;
+        DROP TYPE decklevel_old" \
+        "type decklevel: labels: expected A1, A2, B1, B2, C1, C2, found A1, A2, B1, B2"
+    refuse "a foreign table named like ours" "CREATE FOREIGN DATA WRAPPER adopt_fdw;
+        CREATE SERVER adopt_remote FOREIGN DATA WRAPPER adopt_fdw;
+        ALTER TABLE refresh_tokens RENAME TO refresh_tokens_local;
+        CREATE FOREIGN TABLE refresh_tokens (id uuid, user_id uuid, token varchar(500), expires_at timestamptz,
+            created_at timestamptz, updated_at timestamptz) SERVER adopt_remote;
+        ALTER FOREIGN TABLE refresh_tokens OWNER TO $APP" \
+        "table refresh_tokens: exists: expected table, found foreign table"
+    # Adoption must not give the app's role tables it could not alter before
+    refuse "a table another role owns" "ALTER TABLE refresh_tokens OWNER TO CURRENT_USER" \
+        "table refresh_tokens: owner: expected a role whose rights $APP has, found $(sql postgres -c 'SELECT current_user')"
+
+    # --- Adoption, as the app's role
+    app $DB -c "CREATE EXTENSION flashcard_schema VERSION 'alembic-$REV'"
+    ok $? "$REV: CREATE EXTENSION flashcard_schema VERSION 'alembic-$REV' as the app's role"
+    is "$(version $DB)" "alembic-$REV" "$REV: the extension is at the pseudo-revision"
+    is "$(failed_checks $DB)" "0 of $(sql $DB -c "SELECT count(*) FROM flashcard_schema_verify()")" \
+        "$REV: verify() is clean against the pseudo-revision"
+    is "$(rows $DB)" "$ROWS" "$REV, adopted: every row and id identical"
+    is "$(filenodes $DB)" "$NODES" "$REV, adopted: no relation rewritten (file nodes)"
+    is "$(app_schema $DB)" "$APPSCHEMA" "$REV, adopted: the app's own tables, keys, view and alembic_version untouched"
+    is "$(sql $DB -c "SELECT count(*) FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid AND e.extname = 'flashcard_schema'
+                      WHERE d.deptype = 'e' AND d.classid = 'pg_class'::regclass")" "8" "$REV: the eight tables are members"
+
+    # --- Update to the default version
+    app $DB -c "ALTER EXTENSION flashcard_schema UPDATE"
+    ok $? "$REV: ALTER EXTENSION flashcard_schema UPDATE as the app's role"
+    is "$(version $DB)" "$LATEST" "$REV: at the default version $LATEST"
+    is "$(failed_checks $DB)" "0 of $(sql $DB -c "SELECT count(*) FROM flashcard_schema_verify()")" "$REV, updated: verify() is clean"
+    is "$(rows $DB)" "$ROWS" "$REV, updated: every row and id identical"
+    is "$(filenodes $DB | grep -v '^ix_card_statistics_user_due_cards ')" "$NODES" \
+        "$REV, updated: no relation rewritten (file nodes; the due-cards index is new)"
+    NODES_UPDATED=$(filenodes $DB)
+    is "$(app_schema $DB)" "$APPSCHEMA" "$REV, updated: the app's own tables, keys and view untouched"
+    is "$(core_facts $DB)" "$FRESH_FACTS" "$REV, updated: the catalog facts of a fresh install (members, columns, defaults, indexes, grants, functions)"
+    is "$(owners $DB)" "$FRESH_OWNERS" "$REV, updated: tables and types owned as a fresh install's (not by the app's role)"
+    is "$(app $DB -c "SELECT pg_has_role('$APP', relowner, 'USAGE') FROM pg_class WHERE relname = 'users'")" "f" \
+        "$REV, updated: the app's role no longer owns users"
+
+    # The app's own keys into ours keep working: checked on insert, cascaded on delete
+    out=$(app $DB 2>&1 <<'SQL'
+INSERT INTO feedback (user_id, category, body) SELECT id, 'BUG', 'x' FROM users ORDER BY id DESC LIMIT 1;
+INSERT INTO culture_question_stats (user_id) SELECT id FROM users ORDER BY id DESC LIMIT 1;
+SELECT count(*) FROM feedback WHERE body = 'x';
+DELETE FROM users WHERE id = (SELECT user_id FROM feedback WHERE body = 'x');
+SELECT count(*) FROM feedback WHERE body = 'x';
+SELECT count(*) FROM user_xp;
+SQL
+    )
+    is "$out" "1
+0
+1999" "$REV: the app's own foreign keys into users still check and cascade"
+    out=$(error_of $DB "INSERT INTO feedback (user_id, category, body) VALUES (gen_random_uuid(), 'BUG', 'y')")
+    is "$(echo "$out" | head -1 | cut -d: -f1)" "23503" "$REV: and still refuse a row with no user (23503)"
+    ROWS=$(rows $DB)
+
+    # pg_dump and pg_restore, as the app's role.  Restoring the app's own keys
+    # into ours needs REFERENCES, which the database owner has from 1.4 on.
+    REFERENCES=$(sql adopt_fresh -c "SELECT has_table_privilege('$APP', 'users', 'REFERENCES')")
+    restore_todo() { [ "$REFERENCES" = t ] || todo "$LATEST grants the database owner no REFERENCES (1.4 does)"; }
+    newdb ${DB}_restored && sql postgres -c "ALTER DATABASE ${DB}_restored OWNER TO $APP" &&
+        PGUSER=$APP PGPASSWORD=$PW pg_dump -Fc -f "$WORK/$REV.dump" $DB &&
+        PGUSER=$APP PGPASSWORD=$PW pg_restore --exit-on-error --single-transaction -d ${DB}_restored "$WORK/$REV.dump" 2>"$WORK/restore.err"
+    restore_todo
+    ok $? "$REV: pg_dump and pg_restore as the app's role" || diag "$(cat "$WORK/restore.err")"
+    restore_todo
+    is "$(rows ${DB}_restored 2>/dev/null)" "$ROWS" "$REV, restored: every row identical"
+    restore_todo
+    is "$(failed_checks ${DB}_restored 2>/dev/null)" "0 of $(sql $DB -c "SELECT count(*) FROM flashcard_schema_verify()")" "$REV, restored: verify() is clean"
+
+    # Every step down and back up, on a copy (the downgrades with allow_data_loss: quality 0 and 5 are there)
+    newdb ${DB}_routes && sql postgres -c "DROP DATABASE ${DB}_routes" && createdb -O $APP -T $DB ${DB}_routes
+    ok $? "$REV: a copy for the routes"
+    VERSIONS=$(sql ${DB}_routes -c "SELECT version FROM pg_available_extension_versions
+                                    WHERE name = 'flashcard_schema' AND version ~ '^[0-9]+\.[0-9]+$'
+                                    ORDER BY string_to_array(version, '.')::int[]")
+    route_ok=0 route=
+    for v in $(echo "$VERSIONS" | tac | tail -n +2) $(echo "$VERSIONS" | tail -n +2); do
+        out=$(PGOPTIONS='-c flashcard_schema.allow_data_loss=on' app ${DB}_routes -c "SET client_min_messages = error" \
+              -c "ALTER EXTENSION flashcard_schema UPDATE TO '$v'" \
+              -c "SELECT count(*) FILTER (WHERE NOT ok) FROM flashcard_schema_verify()" 2>&1)
+        route="$route $v"
+        [ "$out" = 0 ] || { route_ok=1; diag "to $v: $out"; }
+    done
+    ok $route_ok "$REV: every step down to 1.0 and back, verify() clean at each:$route"
+    is "$(core_facts ${DB}_routes)" "$FRESH_FACTS" "$REV, down and up again: the catalog facts of a fresh install"
+
+    # The way out: the tables stay, owned by the app's role; the extension goes
+    app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO 'detached'" -c "DROP EXTENSION flashcard_schema"
+    ok $? "$REV: UPDATE TO 'detached' and DROP EXTENSION as the app's role"
+    is "$(no_extension $DB)" "0" "$REV, left: the extension is gone"
+    is "$(rows $DB)" "$ROWS" "$REV, left: every row and id identical"
+    is "$(filenodes $DB)" "$NODES_UPDATED" "$REV, left: no relation rewritten (file nodes)"
+    is "$(owners $DB | awk '{print $2}' | sort -u)" "$APP" "$REV, left: the app's role owns the tables and the four types again"
+    is "$(sql $DB -c "SELECT string_agg(DISTINCT array_to_string(relacl, ','), ' ') FROM pg_class
+                      WHERE relname = ANY (string_to_array('$TABLES', ' '))")" "$APP=arwdDxt/$APP" \
+        "$REV, left: with the owner's privileges and no other grant"
+    is "$(app_schema $DB)" "$APPSCHEMA" "$REV, left: the app's own tables, keys and view untouched"
+    # The app's Alembic carries on from where it was
+    is "$(alembic $DB current 2>/dev/null | awk '{print $1}')" "$REV" "$REV, left: alembic current still says $REV"
+    if [ "$REV" = d606f59197e7 ]; then
+        alembic $DB upgrade 037928b86d1e >"$WORK/alembic.log" 2>&1
+        ok $? "$REV, left: the app's Alembic migrates the tables on (upgrade 037928b86d1e)" || diag "$(cat "$WORK/alembic.log")"
+    fi
+done
+
+# The app's data-layer test on an adopted, updated database (it needs empty tables)
+make_app_db adopt_orm d606f59197e7 && app adopt_orm -c "DELETE FROM users; DELETE FROM decks" &&
+    app adopt_orm -c "CREATE EXTENSION flashcard_schema VERSION 'alembic-d606f59197e7'" -c "ALTER EXTENSION flashcard_schema UPDATE"
+ok $? "an empty adopted database, updated to $LATEST"
+out=$(APP_ORM_DATABASE=adopt_orm $PY "$TOP/test/t/app_orm.t" 2>&1)
+ok $? "the app's data-layer test (test/t/app_orm.t) passes on it: $(echo "$out" | grep -c '^ok') assertions" ||
+    diag "$(echo "$out" | grep -v '^ok' | head -40)"
+
+done_testing
