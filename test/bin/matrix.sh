@@ -4,7 +4,7 @@
 #   PostgreSQL 15  Debian 12 "bookworm"
 #   PostgreSQL 17  Debian 13 "trixie"
 #   PostgreSQL 18  Debian "forky" (testing)
-# (No Debian suite ships 16: see README, "Supported PostgreSQL versions".)
+# (No Debian suite ships 16: see docs/versions.md, "Supported PostgreSQL versions".)
 # For each: test/bin/mkroot.sh makes the root (debootstrap from this machine's
 # Debian mirror, cached under $ROOTS), then test/bin/package_test.sh builds
 # postgresql-NN-flashcard-schema with pg_buildext, installs it and runs the

@@ -10,7 +10,7 @@ are compared by default) between those models and databases built by the
 extension, plus three checks Alembic does not make: enum labels, enum types
 no column of the models uses, and column order.
 
-The result must be EXACTLY the accepted differences of schema-contract.md
+The result must be EXACTLY the accepted differences of docs/contract.md
 (listed below as data, each with its reason): one missing, one changed or
 one more is a failure.  A deliberately damaged database shows that the
 check can fail and names each damage.
@@ -21,7 +21,7 @@ uuid_generate_v4()`), so comparing the app's models needs uuid-ossp in the
 database, or the comparison stops with "function uuid_generate_v4() does not
 exist".  The extension itself never calls it (gen_random_uuid() is core since
 PostgreSQL 13): a test below shows both.  Every other database here gets
-CREATE EXTENSION "uuid-ossp" after flashcard_schema, as the README tells
+CREATE EXTENSION "uuid-ossp" after flashcard_schema, as docs/alembic.md tells
 teams that run autogenerate against this schema.
 
 Needs a running server reachable through the PG* environment variables
@@ -68,7 +68,7 @@ TABLES = ("users", "user_settings", "refresh_tokens", "decks", "cards",
           "user_deck_progress", "card_statistics", "reviews")
 
 # --------------------------------------------------------------------------
-# The accepted differences (schema-contract.md, "Accepted differences"), as
+# The accepted differences (docs/contract.md, "Accepted differences"), as
 # (key, detail, reason).  key/detail are what describe() below makes of a
 # difference: the database side first, then the models' side.
 # --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /* test/lib/citus_1_4/flashcard_schema--1.3--1.4.sql: a TEST-ONLY revision */
 
--- Written by the rules of README.md, "Adding a revision", for a distributed
+-- Written by the rules of docs/adding-a-revision.md, for a distributed
 -- install: test/t/cluster/citus.t installs this pair beside the real
 -- scripts, updates a distributed cluster to 1.4 and back with one command
 -- on the coordinator each way, and removes them again.  Never shipped.

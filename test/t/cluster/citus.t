@@ -1,6 +1,6 @@
 #!/usr/bin/env perl
 # test/t/cluster/citus.t: flashcard_schema on a Citus 13.2 cluster, a
-# coordinator and two workers (README, "Scaling out with Citus").
+# coordinator and two workers (docs/citus.md).
 #
 #   a. CREATE EXTENSION flashcard_schema VERSION '1.0' on the coordinator
 #      reaches both workers; fixture rows plus 200 generated learners;
@@ -315,7 +315,7 @@ is(on_shards($db, 'card_statistics', 'true') . ' ' . $coord->safe_psql($db,
 	($base->{card_statistics} =~ s/:.*//r) . ' 4',
 	'the statistics rows are on the shards, every shard holding some');
 
-# Limits the README states: a reference table is a full copy on every node
+# Limits docs/citus.md states: a reference table is a full copy on every node
 # (so each write reaches all of them), and Citus's citus_tables view leaves
 # out tables that belong to an extension.
 is( $coord->safe_psql(
@@ -509,8 +509,8 @@ verify_clean_everywhere($db, 'after the refused downgrade');
 
 # --- g2. a Citus-safe revision up and down on the distributed install -----------
 
-# test/lib/citus_1_4: a test-only 1.3 <-> 1.4 pair written by README's
-# "Adding a revision" rules; test/bin/run.sh installs it beside the real
+# test/lib/citus_1_4: a test-only 1.3 <-> 1.4 pair written by the rules of
+# docs/adding-a-revision.md; test/bin/run.sh installs it beside the real
 # scripts for this test (the library knows no 1.4, so no verify() at 1.4).
 my $sharedir = `pg_config --sharedir`;
 chomp $sharedir;
