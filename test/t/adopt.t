@@ -274,8 +274,8 @@ SQL
     newdb ${DB}_restored && sql postgres -c "ALTER DATABASE ${DB}_restored OWNER TO $APP" &&
         PGUSER=$APP PGPASSWORD=$PW pg_dump -Fc -f "$WORK/$REV.dump" $DB &&
         PGUSER=$APP PGPASSWORD=$PW pg_restore --exit-on-error --single-transaction -d ${DB}_restored "$WORK/$REV.dump" 2>"$WORK/restore.err"
-    restore_todo
-    ok $? "$REV: pg_dump and pg_restore as the app's role" || diag "$(cat "$WORK/restore.err")"
+    st=$?; restore_todo
+    ok $st "$REV: pg_dump and pg_restore as the app's role" || diag "$(cat "$WORK/restore.err")"
     restore_todo
     is "$(rows ${DB}_restored 2>/dev/null)" "$ROWS" "$REV, restored: every row identical"
     restore_todo
