@@ -1,8 +1,9 @@
-"""Alembic environment of test/lib/app_alembic: online migrations only.
+"""Alembic environment of test/lib/app_alembic.
 
-Connects through libpq's PG* variables to database ADOPT_DB as role
+Online: connects through libpq's PG* variables to database ADOPT_DB as role
 ADOPT_ROLE (the app's role, which owns what it creates), one transaction per
-migration run, as the app's env.py does.
+migration run, as the app's env.py does.  Offline (`upgrade --sql`): prints
+the PostgreSQL the migrations run.
 """
 import os
 
@@ -22,4 +23,13 @@ def run_migrations_online():
             context.run_migrations()
 
 
-run_migrations_online()
+def run_migrations_offline():
+    context.configure(dialect_name="postgresql", literal_binds=True, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
