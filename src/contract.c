@@ -321,10 +321,12 @@ ContractRevision(const char *version)
 /*
  * The application's Alembic databases (contract.h, "pseudo-revisions").
  * d606f59197e7 is the app's head at the seed's time: revision 1.3's tables
- * (quality already integer, C1/C2, last_login_* after updated_at).
+ * (quality already integer, C1/C2, last_login_* after updated_at);
+ * 037928b86d1e its head of 2026-01-20: 1.4's (its six January columns).
  */
 const ContractAlembic contract_alembic[] = {
 	{"alembic-d606f59197e7", R1_3},
+	{"alembic-037928b86d1e", R1_4},
 };
 const int	contract_nalembic = lengthof(contract_alembic);
 
