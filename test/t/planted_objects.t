@@ -255,12 +255,13 @@ def plant_temp(conn):
     return n
 
 
-# The application's Alembic migrations to its head d606f59197e7, as SQL
+# The application's Alembic migrations to a head the extension adopts, as SQL
 # (test/lib/app_alembic, offline mode): the database adoption takes over.
-ADOPT_REV = "d606f59197e7"
+# Each head with the revision its adoption updates to.
+ADOPT_REVS = [("d606f59197e7", "1.3"), ("037928b86d1e", "1.4")]
 
 
-def alembic_sql():
+def alembic_sql(ADOPT_REV):
     ini = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "app_alembic", "alembic.ini")
     sql = subprocess.run(["/usr/bin/python3", "-m", "alembic", "-c", ini, "upgrade", ADOPT_REV, "--sql"],
                          check=True, capture_output=True, text=True).stdout
@@ -475,25 +476,33 @@ def every_route(label, conn, harness, holder, owns_extension, app):
          "RESET flashcard_schema.allow_data_loss", "00000", "DROP EXTENSION with the loss accepted")
 
     # Adoption of a database the application's Alembic made, and the way out
-    is_(run(app, alembic_sql()), "00000", "%s: (test data) the app's Alembic makes its tables, as the owner" % label)
+    for rev, base in ADOPT_REVS:
+        adopt_route(label, conn, harness, holder, app, step, data, locked, check_functions, rev, base)
+
+
+def adopt_route(label, conn, harness, holder, app, step, data, locked, check_functions, rev, base):
+    """Adopt a database the application's Alembic made at head rev, update it, leave."""
+    is_(run(app, alembic_sql(rev)), "00000", "%s: (test data) the app's Alembic makes its tables at %s, as the owner"
+        % (label, rev))
     data("""INSERT INTO public.users (id, email, is_active, is_superuser)
             VALUES ('a0000000-0000-4000-8000-000000000001', 'eleni@example.gr', true, false)""")
-    adopt = "CREATE EXTENSION flashcard_schema VERSION 'alembic-%s'" % ADOPT_REV
+    adopt = "CREATE EXTENSION flashcard_schema VERSION 'alembic-%s'" % rev
     run(app, "CREATE INDEX ix_planted_extra ON public.reviews (quality)")
-    step(adopt, "42P15", "adopt with an extra index: refused")
+    step(adopt, "42P15", "adopt %s with an extra index: refused" % rev)
     run(app, "DROP INDEX public.ix_planted_extra")
     holder.autocommit = False
     run(holder, "LOCK TABLE public.reviews IN ACCESS SHARE MODE")
     run(conn, "SET lock_timeout = '50ms'")
-    step(adopt, "55P03", "adopt while another session holds a lock on reviews: gives up (lock_timeout)")
+    step(adopt, "55P03", "adopt %s while another session holds a lock on reviews: gives up (lock_timeout)" % rev)
     run(conn, "RESET lock_timeout")
     holder.rollback()
     holder.autocommit = True
-    step(adopt, "00000", "adopt the Alembic-made tables (alembic-%s)" % ADOPT_REV)
-    check_functions("alembic-" + ADOPT_REV)
-    locked("reviews", "1.3")
-    step("ALTER EXTENSION flashcard_schema UPDATE TO '1.3'", "00000", "update alembic-%s -> 1.3" % ADOPT_REV)
-    check_functions("1.3")
+    step(adopt, "00000", "adopt the Alembic-made tables (alembic-%s)" % rev)
+    check_functions("alembic-" + rev)
+    locked("reviews", base)
+    step("ALTER EXTENSION flashcard_schema UPDATE TO '%s'" % base, "00000", "update alembic-%s -> %s" % (rev, base))
+    check_functions(base)
+    step("ALTER EXTENSION flashcard_schema UPDATE", "00000", "update to the default")
     step("ALTER EXTENSION flashcard_schema UPDATE TO 'detached'", "00000", "leave: UPDATE TO 'detached'")
     step("DROP EXTENSION flashcard_schema", "00000", "leave: DROP EXTENSION, the tables stay")
     data("""DROP TABLE public.alembic_version, public.reviews, public.card_statistics, public.user_deck_progress,
