@@ -256,6 +256,11 @@ for REV in $REVS; do
     is "$(app_schema $DB)" "$APPSCHEMA" "$REV, adopted: the app's own tables, keys, view and alembic_version untouched"
     is "$(sql $DB -c "SELECT count(*) FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid AND e.extname = 'flashcard_schema'
                       WHERE d.deptype = 'e' AND d.classid = 'pg_class'::regclass")" "8" "$REV: the eight tables are members"
+    is "$(error_of $DB "SELECT flashcard_schema_distribute()" | head -1)" \
+        "55000: flashcard_schema alembic-$REV is an adopted database not yet updated" \
+        "$REV: distribute() refuses before the update (55000)"
+    is "$(error_of $DB "SELECT * FROM flashcard_schema_verify('alembic-0000')" | head -1)" \
+        "22023: unknown flashcard_schema version \"alembic-0000\"" "$REV: verify() of an unknown head: 22023"
 
     # --- Update to the default version
     app $DB -c "ALTER EXTENSION flashcard_schema UPDATE"
