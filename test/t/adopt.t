@@ -28,8 +28,8 @@
 # python3-alembic and python3-psycopg2 (/usr/bin/python3).
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 TOP=$(cd "$TEST_DIR/../.." && pwd)
-APP=adopt_app
-PW=adopt_app_pw
+APP=flashcard_adopt_app
+PW=flashcard_adopt_pw
 PY=/usr/bin/python3
 LATEST=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$TOP/flashcard_schema.control")
 TABLES="users user_settings refresh_tokens decks cards user_deck_progress card_statistics reviews"
@@ -182,11 +182,11 @@ ok $? "administrator: a login role for the application (not superuser)"
 trap 'for d in "${_dbs[@]}"; do dropdb --if-exists --force "$d" >/dev/null 2>&1; done; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $APP" >/dev/null 2>&1; _cleanup' EXIT
 
 # A fresh install by the same role: what an adopted database must end up as
-newdb adopt_fresh && sql postgres -c "ALTER DATABASE adopt_fresh OWNER TO $APP" &&
-    app adopt_fresh -c "CREATE EXTENSION flashcard_schema"
+newdb flashcard_schema_test_adopt_fresh && sql postgres -c "ALTER DATABASE flashcard_schema_test_adopt_fresh OWNER TO $APP" &&
+    app flashcard_schema_test_adopt_fresh -c "CREATE EXTENSION flashcard_schema"
 ok $? "a fresh install of $LATEST by the app's role, to compare with"
-FRESH_FACTS=$(core_facts adopt_fresh)
-FRESH_OWNERS=$(owners adopt_fresh)
+FRESH_FACTS=$(core_facts flashcard_schema_test_adopt_fresh)
+FRESH_OWNERS=$(owners flashcard_schema_test_adopt_fresh)
 
 cd "$TOP" || exit 1
 REVS=$(ls "$TOP"/flashcard_schema--alembic-*.sql | sed -n 's/.*--alembic-\([0-9a-f]*\)\.sql$/\1/p')
@@ -194,7 +194,7 @@ REVS=$(ls "$TOP"/flashcard_schema--alembic-*.sql | sed -n 's/.*--alembic-\([0-9a
 ok $? "the extension adopts these Alembic heads: $(echo $REVS)"
 
 for REV in $REVS; do
-    DB=adopt_$REV
+    DB=flashcard_schema_test_adopt_$REV
     make_app_db $DB $REV
     ok $? "$REV: the app's Alembic made the database as the app's role, filled, with its own tables"
     is "$(app $DB -c 'SELECT version_num FROM alembic_version')" "$REV" "$REV: alembic_version says so"
@@ -206,7 +206,7 @@ for REV in $REVS; do
 
     # --- Refusals, each on a copy of the database: a difference, then nothing changed
     refuse() {  # refuse NAME "difference SQL (as superuser)" "expected DETAIL line"
-        local name=$1 change=$2 want=$3 copy=adopt_refuse
+        local name=$1 change=$2 want=$3 copy=flashcard_schema_test_adopt_refuse
         newdb $copy && sql postgres -c "DROP DATABASE $copy" && _dbs+=($copy) &&
             createdb -O $APP -T $DB $copy && sql $copy -c "$change"
         ok $? "$REV, $name: the difference made in a copy"
@@ -296,7 +296,7 @@ SQL
 
     # pg_dump and pg_restore, as the app's role.  Restoring the app's own keys
     # into ours needs REFERENCES, which the database owner has from 1.4 on.
-    REFERENCES=$(sql adopt_fresh -c "SELECT has_table_privilege('$APP', 'users', 'REFERENCES')")
+    REFERENCES=$(sql flashcard_schema_test_adopt_fresh -c "SELECT has_table_privilege('$APP', 'users', 'REFERENCES')")
     restore_todo() { [ "$REFERENCES" = t ] || todo "$LATEST grants the database owner no REFERENCES (1.4 does)"; }
     newdb ${DB}_restored && sql postgres -c "ALTER DATABASE ${DB}_restored OWNER TO $APP" &&
         PGUSER=$APP PGPASSWORD=$PW pg_dump -Fc -f "$WORK/$REV.dump" $DB &&
@@ -346,10 +346,10 @@ SQL
 done
 
 # The app's data-layer test on an adopted, updated database (it needs empty tables)
-make_app_db adopt_orm d606f59197e7 && app adopt_orm -c "DELETE FROM users; DELETE FROM decks" &&
-    app adopt_orm -c "CREATE EXTENSION flashcard_schema VERSION 'alembic-d606f59197e7'" -c "ALTER EXTENSION flashcard_schema UPDATE"
+make_app_db flashcard_schema_test_adopt_orm d606f59197e7 && app flashcard_schema_test_adopt_orm -c "DELETE FROM users; DELETE FROM decks" &&
+    app flashcard_schema_test_adopt_orm -c "CREATE EXTENSION flashcard_schema VERSION 'alembic-d606f59197e7'" -c "ALTER EXTENSION flashcard_schema UPDATE"
 ok $? "an empty adopted database, updated to $LATEST"
-out=$(APP_ORM_DATABASE=adopt_orm $PY "$TOP/test/t/app_orm.t" 2>&1)
+out=$(APP_ORM_DATABASE=flashcard_schema_test_adopt_orm $PY "$TOP/test/t/app_orm.t" 2>&1)
 ok $? "the app's data-layer test (test/t/app_orm.t) passes on it: $(echo "$out" | grep -c '^ok') assertions" ||
     diag "$(echo "$out" | grep -v '^ok' | head -40)"
 
