@@ -100,6 +100,22 @@ SELECT line FROM (
 ORDER BY line COLLATE "C";
 SQL
 }
+# The initial privileges pg_dump compares with (pg_init_privs) of our objects
+initprivs() {
+    sql "$1" <<'SQL'
+SELECT line FROM (
+    SELECT CASE WHEN classoid = 'pg_class'::regclass THEN objoid::regclass::text
+                WHEN classoid = 'pg_type'::regclass THEN objoid::regtype::text
+                WHEN classoid = 'pg_proc'::regclass THEN objoid::regprocedure::text
+                ELSE classoid::regclass::text END
+           || ' ' || objsubid || ' ' || privtype::text || ' ' || initprivs::text AS line
+    FROM pg_init_privs
+    WHERE privtype = 'e' AND (classoid, objoid) IN (
+        SELECT d.classid, d.objid FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid
+        WHERE e.extname = 'flashcard_schema' AND d.deptype = 'e')) l
+ORDER BY line COLLATE "C";
+SQL
+}
 # catalog_facts without the app's own objects, which share the schema
 core_facts() {
     facts "$1" | grep -v -E "^[^|]*\| (feedback|user_xp|culture_question_stats|alembic_version|learner_totals)"
@@ -187,6 +203,9 @@ newdb flashcard_schema_test_adopt_fresh && sql postgres -c "ALTER DATABASE flash
 ok $? "a fresh install of $LATEST by the app's role, to compare with"
 FRESH_FACTS=$(core_facts flashcard_schema_test_adopt_fresh)
 FRESH_OWNERS=$(owners flashcard_schema_test_adopt_fresh)
+FRESH_INITPRIVS=$(initprivs flashcard_schema_test_adopt_fresh)
+[ "$(grep -c . <<<"$FRESH_INITPRIVS")" -ge 8 ]
+ok $? "the fresh install has initial privileges to compare with ($(grep -c . <<<"$FRESH_INITPRIVS") objects)"
 
 cd "$TOP" || exit 1
 REVS=$(ls "$TOP"/flashcard_schema--alembic-*.sql | sed -n 's/.*--alembic-\([0-9a-f]*\)\.sql$/\1/p')
@@ -256,6 +275,8 @@ for REV in $REVS; do
     is "$(app_schema $DB)" "$APPSCHEMA" "$REV, adopted: the app's own tables, keys, view and alembic_version untouched"
     is "$(sql $DB -c "SELECT count(*) FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid AND e.extname = 'flashcard_schema'
                       WHERE d.deptype = 'e' AND d.classid = 'pg_class'::regclass")" "8" "$REV: the eight tables are members"
+    is "$(error_of $DB "DROP EXTENSION flashcard_schema" | head -1 | cut -d: -f1)" "55000" \
+        "$REV, adopted: the DROP guard is on (DROP EXTENSION refused while the tables hold rows)"
     is "$(error_of $DB "SELECT flashcard_schema_distribute()" | head -1)" \
         "55000: flashcard_schema alembic-$REV is an adopted database not yet updated" \
         "$REV: distribute() refuses before the update (55000)"
@@ -274,6 +295,7 @@ for REV in $REVS; do
     is "$(app_schema $DB)" "$APPSCHEMA" "$REV, updated: the app's own tables, keys and view untouched"
     is "$(core_facts $DB)" "$FRESH_FACTS" "$REV, updated: the catalog facts of a fresh install (members, columns, defaults, indexes, grants, functions)"
     is "$(owners $DB)" "$FRESH_OWNERS" "$REV, updated: tables and types owned as a fresh install's (not by the app's role)"
+    is "$(initprivs $DB)" "$FRESH_INITPRIVS" "$REV, updated: the initial privileges pg_dump compares with are a fresh install's"
     is "$(app $DB -c "SELECT pg_has_role('$APP', relowner, 'USAGE') FROM pg_class WHERE relname = 'users'")" "f" \
         "$REV, updated: the app's role no longer owns users"
 
