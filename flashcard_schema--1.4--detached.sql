@@ -43,6 +43,7 @@ END
 $$;
 
 DROP EVENT TRIGGER flashcard_schema_drop_guard;
+DROP EVENT TRIGGER flashcard_schema_drop_backstop;
 
 -- Removing a table from the extension also removes its pg_dump registration.
 ALTER EXTENSION flashcard_schema DROP TABLE @extschema@.users;
