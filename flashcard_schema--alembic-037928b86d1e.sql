@@ -174,7 +174,8 @@ $$;
 -- anyone).  Each object must be owned by a role whose rights the adopting
 -- role has: adoption hands the tables to the extension, and leaving
 -- (docs/adoption.md) hands them to the database owner, so it must not reach
--- tables the adopting role could not alter itself.
+-- tables the adopting role could not alter itself.  And each id's default
+-- must call uuid-ossp's uuid_generate_v4(), not a function of that name.
 DO $$
 DECLARE
     adopter pg_catalog.oid := (SELECT e.extowner FROM pg_catalog.pg_extension e
@@ -204,6 +205,21 @@ BEGIN
               FROM pg_catalog.pg_type t
               WHERE t.typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
                 AND t.typname OPERATOR(pg_catalog.=) ANY (ARRAY['decklevel', 'carddifficulty', 'cardstatus'])) o
+    ), ids AS (
+        -- The function each id's default calls: uuid-ossp's, as the
+        -- application's migrations made it, not one that only shares its name
+        SELECT c.relname::pg_catalog.text AS relname, d.refobjid AS func
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid
+             AND a.attname OPERATOR(pg_catalog.=) 'id' AND NOT a.attisdropped
+        JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) c.oid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum
+        JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+             AND d.objid OPERATOR(pg_catalog.=) ad.oid
+             AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND c.relkind OPERATOR(pg_catalog.=) 'r'
+          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['users', 'user_settings', 'refresh_tokens', 'decks', 'cards',
+                                                          'user_deck_progress', 'card_statistics', 'reviews'])
     ), failed AS (
         SELECT v.object_type, v.object_name, v.check_name, v.expected, v.actual
         FROM v
@@ -220,8 +236,20 @@ BEGIN
                o.owner::pg_catalog.regrole::pg_catalog.text
         FROM owners o
         WHERE NOT pg_catalog.pg_has_role(adopter, o.owner, 'USAGE')
+        UNION ALL
+        SELECT 'column', i.relname OPERATOR(pg_catalog.||) '.id', 'default function',
+               'uuid_generate_v4() of extension uuid-ossp', i.func::pg_catalog.regprocedure::pg_catalog.text
+        FROM ids i
+        WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend x
+                          JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) x.refobjid
+                          WHERE x.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+                            AND x.objid OPERATOR(pg_catalog.=) i.func
+                            AND x.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                            AND x.deptype OPERATOR(pg_catalog.=) 'e'
+                            AND e.extname OPERATOR(pg_catalog.=) 'uuid-ossp')
     )
-    SELECT (SELECT pg_catalog.count(*) FROM v) OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM owners),
+    SELECT (SELECT pg_catalog.count(*) FROM v) OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM owners)
+           OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM ids),
            pg_catalog.count(*),
            pg_catalog.string_agg(pg_catalog.format(E'\n%s %s: %s: expected %s, found %s',
                                                    f.object_type, f.object_name, f.check_name,

@@ -260,6 +260,12 @@ for REV in $REVS; do
             created_at timestamptz, updated_at timestamptz) SERVER adopt_remote;
         ALTER FOREIGN TABLE refresh_tokens OWNER TO $APP" \
         "table refresh_tokens: exists: expected table, found foreign table"
+    # An id default that only looks like the app's: another uuid_generate_v4()
+    refuse "an id default from another uuid_generate_v4()" "CREATE SCHEMA ossp; ALTER EXTENSION \"uuid-ossp\" SET SCHEMA ossp;
+        CREATE FUNCTION public.uuid_generate_v4() RETURNS uuid LANGUAGE sql AS 'SELECT gen_random_uuid()';
+        ALTER FUNCTION public.uuid_generate_v4() OWNER TO $APP;
+        ALTER TABLE users ALTER COLUMN id SET DEFAULT public.uuid_generate_v4()" \
+        "column users.id: default function: expected uuid_generate_v4() of extension uuid-ossp, found uuid_generate_v4()"
     # Adoption must not give the app's role tables it could not alter before
     refuse "a table another role owns" "ALTER TABLE refresh_tokens OWNER TO CURRENT_USER" \
         "table refresh_tokens: owner: expected a role whose rights $APP has, found $(sql postgres -c 'SELECT current_user')"
