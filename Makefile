@@ -5,7 +5,7 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
+OBJS = src/flashcard_schema.o src/blockers.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
