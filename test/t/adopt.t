@@ -289,6 +289,15 @@ for REV in $REVS; do
     is "$(error_of $DB "SELECT * FROM flashcard_schema_verify('alembic-0000')" | head -1)" \
         "22023: unknown flashcard_schema version \"alembic-0000\"" "$REV: verify() of an unknown head: 22023"
 
+    # A route from the pseudo-revision is checked for blockers from its base
+    # on: a view of the app's over reviews.quality blocks 1.3 -> 1.2 (2BP01)
+    app $DB -c "CREATE VIEW quality_view AS SELECT id, quality FROM reviews"
+    is "$(error_of $DB "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" | head -1)" \
+        "2BP01: cannot downgrade flashcard_schema to 1.2 while view \"public.quality_view\" depends on table column \"public.reviews.quality\"" \
+        "$REV, adopted: a downgrade through the base, blocked by the app's view, refuses in our words (2BP01)"
+    is "$(version $DB)" "alembic-$REV" "$REV, adopted: ... and changed nothing"
+    app $DB -c "DROP VIEW quality_view"
+
     # --- Update to the default version
     app $DB -c "ALTER EXTENSION flashcard_schema UPDATE"
     ok $? "$REV: ALTER EXTENSION flashcard_schema UPDATE as the app's role"
