@@ -117,10 +117,11 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
 SELECT pg_temp.snap('1.3 > 1.4 (index built beforehand, CONCURRENTLY)');
 DROP EXTENSION flashcard_schema;
 
--- the default install is the newest version this package ships
+-- the default install is the newest revision this package ships (not counting
+-- the pseudo-versions of docs/adoption.md: alembic-<head>, detached)
 SELECT (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1)
        = (SELECT version FROM pg_available_extension_versions
-           WHERE name = 'flashcard_schema'
+           WHERE name = 'flashcard_schema' AND version ~ '^[0-9]+\.[0-9]+$'
            ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1) AS default_is_newest;
 
 -- each route against the fresh install of its version: no row means identical

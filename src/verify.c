@@ -142,7 +142,26 @@ typedef struct VerifyContext
 	bool		citus;			/* Citus is installed: check each table's layout */
 	bool		distributed;	/* and lays out one of the tables at least */
 	CitusLayout *layouts;		/* per contract_tables[] entry */
+	const ContractAlembic *alembic; /* a pseudo-revision checked as its base, or NULL */
 } VerifyContext;
+
+/*
+ * Whether the pseudo-revision being checked (if any) has a difference of this
+ * kind for this object; its details in *difference.
+ */
+static bool
+AlembicDiffers(VerifyContext *cxt, ContractAlembicKind kind, const char *table,
+			   const char *name, const ContractAlembicDifference **difference)
+{
+	const ContractAlembicDifference *d;
+
+	if (cxt->alembic == NULL)
+		return false;
+	d = ContractAlembicDifferenceOf(kind, table, name);
+	if (difference)
+		*difference = d;
+	return d != NULL;
+}
 
 /* Emit one check whose outcome is whether expected equals actual */
 static void
@@ -356,7 +375,8 @@ VerifyEnum(VerifyContext *cxt, const char *typname)
 	{
 		const ContractLabel *l = &contract_labels[i];
 
-		if (l->since <= cxt->revision && strcmp(l->type, typname) == 0)
+		if (l->since <= cxt->revision && strcmp(l->type, typname) == 0 &&
+			!AlembicDiffers(cxt, ALEMBIC_NO_LABEL, typname, l->label, NULL))
 			appendStringInfo(&expected, "%s%s", expected.len > 0 ? ", " : "", l->label);
 	}
 
@@ -398,6 +418,23 @@ VerifyEnum(VerifyContext *cxt, const char *typname)
 	Check(cxt, "type", typname, "labels", expected.data, actual.data);
 	Check(cxt, "type", typname, "extension member", EXTENSION_NAME,
 		  MemberOf(cxt, TypeRelationId, typoid));
+}
+
+/* Check that a type the contract has is absent, as a pseudo-revision expects */
+static void
+VerifyAbsentType(VerifyContext *cxt, const char *typname)
+{
+	HeapTuple	tup = SearchSysCache2(TYPENAMENSP, CStringGetDatum(typname),
+									  ObjectIdGetDatum(cxt->ext->namespace));
+
+	if (!HeapTupleIsValid(tup))
+	{
+		Check(cxt, "type", typname, "exists", NULL, NULL);
+		return;
+	}
+	Check(cxt, "type", typname, "exists", NULL,
+		  TyptypeName(((Form_pg_type) GETSTRUCT(tup))->typtype));
+	ReleaseSysCache(tup);
 }
 
 /* Load the live columns of a table with their defaults and comments */
@@ -555,12 +592,16 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts,
 	for (int i = 0; i < contract_ncolumns; i++)
 	{
 		const ContractColumn *c = &contract_columns[i];
+		const ContractAlembicDifference *d;
+		const char *defval = c->defval;
 		char	   *name;
 		LiveColumn *col = NULL;
 
 		if (!CONTRACT_IN(c, cxt->revision) || strcmp(c->table, table) != 0)
 			continue;
 		position++;
+		if (AlembicDiffers(cxt, ALEMBIC_DEFAULT, table, c->name, &d))
+			defval = d->value;
 		name = psprintf("%s.%s", table, c->name);
 		for (int j = 0; j < ncols; j++)
 		{
@@ -583,7 +624,7 @@ VerifyColumns(VerifyContext *cxt, const char *table, Oid relid, int natts,
 		Check(cxt, "column", name, "collation", NULL, col->collation);
 		Check(cxt, "column", name, "nullable", c->notnull ? "not null" : "null",
 			  NullableActual(table, col, cons, ncons));
-		Check(cxt, "column", name, "default", c->defval, col->defval);
+		Check(cxt, "column", name, "default", defval, col->defval);
 		Check(cxt, "column", name, "comment", c->comment, col->comment);
 	}
 
@@ -961,7 +1002,8 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 		const ContractIndex *c = &contract_indexes[i];
 		LiveIndex  *li = NULL;
 
-		if (c->since > cxt->revision || strcmp(c->table, table) != 0)
+		if (c->since > cxt->revision || strcmp(c->table, table) != 0 ||
+			AlembicDiffers(cxt, ALEMBIC_NO_INDEX, table, c->name, NULL))
 			continue;
 		for (int j = 0; j < nidx; j++)
 		{
@@ -2000,10 +2042,17 @@ VerifyMembers(VerifyContext *cxt)
 void
 VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, void *arg)
 {
-	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0, NULL, 0, false, false, NULL};
+	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0, NULL, 0, false, false, NULL, NULL};
 	const char *previous = NULL;
 	Oid		   *checked = palloc(sizeof(Oid) * contract_nfunctions);
 	int			nchecked = 0;
+
+	/* A pseudo-revision is checked as its base, with its differences */
+	if (IS_ALEMBIC_REVISION(revision))
+	{
+		cxt.alembic = &contract_alembic[revision - ALEMBIC_REVISIONS];
+		cxt.revision = revision = cxt.alembic->base;
+	}
 
 	LoadMembers(&cxt);
 	LoadSchemaFunctions(&cxt);
@@ -2016,9 +2065,13 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	{
 		const char *type = contract_labels[i].type;
 
-		if (previous == NULL || strcmp(previous, type) != 0)
-			VerifyEnum(&cxt, type);
+		if (previous != NULL && strcmp(previous, type) == 0)
+			continue;
 		previous = type;
+		if (AlembicDiffers(&cxt, ALEMBIC_NO_TYPE, type, NULL, NULL))
+			VerifyAbsentType(&cxt, type);
+		else
+			VerifyEnum(&cxt, type);
 	}
 
 	for (int i = 0; i < contract_ntables; i++)
