@@ -39,3 +39,11 @@ $(OBJS): $(wildcard $(TOP)/src/*.h)
 $(OBJS): | $(CURDIR)/src
 $(CURDIR)/src:
 	mkdir -p $@
+
+# The pg_tle flavor for managed servers (docs/managed.md): one migration per
+# release, tle/flashcard_schema-tle--<version>.sql, generated from the released
+# scripts and src/contract.c by tle/generate.  Commit what it writes; never
+# edit it (test/t/tle_verify.t fails when it is not what tle/generate writes).
+.PHONY: tle
+tle:
+	python3 $(TOP)/tle/generate --pg-config $(PG_CONFIG)
