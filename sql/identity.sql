@@ -20,7 +20,7 @@ CREATE FUNCTION pg_temp.snap(route text) RETURNS bigint LANGUAGE sql AS $$
        AND kind NOT IN ('implicit member', 'maintain privilege', 'not null constraint');  -- the same on every release
 $$;
 
--- fresh installs
+-- fresh installs, each version by name
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 SELECT pg_temp.snap('fresh 1.0');
 DROP EXTENSION flashcard_schema;
@@ -30,8 +30,16 @@ DROP EXTENSION flashcard_schema;
 CREATE EXTENSION flashcard_schema VERSION '1.2';
 SELECT pg_temp.snap('fresh 1.2');
 DROP EXTENSION flashcard_schema;
-CREATE EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.3';
 SELECT pg_temp.snap('fresh 1.3');
+DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.4';
+SELECT pg_temp.snap('fresh 1.4');
+DROP EXTENSION flashcard_schema;
+-- and the control file's default, compared below with the fresh install of
+-- whichever version that is
+CREATE EXTENSION flashcard_schema;
+SELECT pg_temp.snap('default install') > 0 AS installed;
 DROP EXTENSION flashcard_schema;
 
 -- step by step up, and down and back up again
@@ -42,24 +50,36 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 SELECT pg_temp.snap('1.0 > 1.1 > 1.2');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SELECT pg_temp.snap('1.0 > 1.1 > 1.2 > 1.3');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('1.0 > 1.1 > 1.2 > 1.3 > 1.4');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT pg_temp.snap('1.4 > 1.3');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
-SELECT pg_temp.snap('1.3 > 1.2');
+SELECT pg_temp.snap('1.4 > 1.3 > 1.2');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
-SELECT pg_temp.snap('1.3 > 1.2 > 1.1');
+SELECT pg_temp.snap('1.4 > 1.3 > 1.2 > 1.1');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
-SELECT pg_temp.snap('1.3 > 1.2 > 1.1 > 1.0');
+SELECT pg_temp.snap('1.4 > 1.3 > 1.2 > 1.1 > 1.0');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 SELECT pg_temp.snap('1.0 > 1.2 (one statement, after a round trip)');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
 SELECT pg_temp.snap('1.3 > 1.0 (one statement)');
-ALTER EXTENSION flashcard_schema UPDATE;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SELECT pg_temp.snap('1.0 > 1.3 (one statement, after two round trips)');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SELECT pg_temp.snap('1.3 > 1.1 (one statement)');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 SELECT pg_temp.snap('1.0 > 1.1 > 1.0 > 1.1');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('1.0 > 1.4 (one statement, after three round trips)');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+SELECT pg_temp.snap('1.4 > 1.0 (one statement)');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
+SELECT pg_temp.snap('1.4 > 1.2 (one statement)');
 DROP EXTENSION flashcard_schema;
 -- 1.2 installed by its own script, then updated
 CREATE EXTENSION flashcard_schema VERSION '1.2';
@@ -67,12 +87,32 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SELECT pg_temp.snap('install 1.2 > 1.3');
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 SELECT pg_temp.snap('install 1.2 > 1.3 > 1.2');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('install 1.2 > 1.3 > 1.2 > 1.4');
 DROP EXTENSION flashcard_schema;
-CREATE EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.3';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.2';
 ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
 SELECT pg_temp.snap('install 1.3 > 1.2 > 1.3');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('install 1.3 > 1.2 > 1.3 > 1.4');
 DROP EXTENSION flashcard_schema;
+-- 1.4 installed by its own script, down and up again
+CREATE EXTENSION flashcard_schema VERSION '1.4';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT pg_temp.snap('install 1.4 > 1.3');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('install 1.4 > 1.3 > 1.4');
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('install 1.4 > 1.0 > 1.4');
+DROP EXTENSION flashcard_schema;
+
+-- the default install is the newest version this package ships
+SELECT (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1)
+       = (SELECT version FROM pg_available_extension_versions
+           WHERE name = 'flashcard_schema'
+           ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1) AS default_is_newest;
 
 -- each route against the fresh install of its version: no row means identical
 SELECT s.route, s.version,
@@ -84,12 +124,23 @@ SELECT s.route, s.version,
             (SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version
              EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = s.route)) d) AS differences
 FROM snapshot s
+WHERE s.route <> 'default install'
 GROUP BY s.route, s.version
 ORDER BY s.version, s.route;
 
+-- the default install against the fresh install of its version
+SELECT count(*) AS default_install_differences FROM (
+    (SELECT kind, object, fact FROM snapshot WHERE route = 'default install'
+     EXCEPT SELECT kind, object, fact FROM snapshot
+             WHERE route = 'fresh ' || (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1))
+    UNION ALL
+    (SELECT kind, object, fact FROM snapshot
+      WHERE route = 'fresh ' || (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1)
+     EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = 'default install')) d;
+
 -- the differences themselves, if any
 SELECT s.route, d.kind, d.object, d.fact
-FROM (SELECT DISTINCT route, version FROM snapshot WHERE route NOT LIKE 'fresh%') s,
+FROM (SELECT DISTINCT route, version FROM snapshot WHERE route NOT LIKE 'fresh%' AND route <> 'default install') s,
 LATERAL ((SELECT 'extra' AS side, kind, object, fact FROM snapshot WHERE route = s.route
           EXCEPT SELECT 'extra', kind, object, fact FROM snapshot WHERE route = 'fresh ' || s.version)
          UNION ALL

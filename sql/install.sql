@@ -49,6 +49,10 @@ CREATE EXTENSION flashcard_schema VERSION '1.3';
 SELECT flashcard_schema_revision(), count(*) AS checks, count(*) FILTER (WHERE ok) AS passed
 FROM flashcard_schema_verify();
 DROP EXTENSION flashcard_schema;
+CREATE EXTENSION flashcard_schema VERSION '1.4';
+SELECT flashcard_schema_revision(), count(*) AS checks, count(*) FILTER (WHERE ok) AS passed
+FROM flashcard_schema_verify();
+DROP EXTENSION flashcard_schema;
 
 -- an unknown version is refused by the server
 CREATE EXTENSION flashcard_schema VERSION '9.9';
@@ -80,13 +84,13 @@ FROM pg_attrdef WHERE adrelid = 'users'::regclass AND adnum = 1;
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 INSERT INTO users (email) VALUES ('a@example.org');
 SELECT id <> '00000000-0000-0000-0000-000000000000' AS real_uuid, created_at > 'epoch' AS real_now FROM users;
-DELETE FROM users;  -- at 1.3 the DROP guard refuses to drop rows
+DELETE FROM users;  -- from 1.3 the DROP guard refuses to drop rows
 DROP EXTENSION flashcard_schema;
 RESET search_path;
 DROP FUNCTION public.now();
 DROP FUNCTION public.gen_random_uuid();
 
--- a fresh 1.3 is installed by its own script, so C1/C2 are usable in the
+-- a fresh install (1.3 and later) runs its own script, so C1/C2 are usable in the
 -- installing transaction (as a single-transaction restore needs), and a
 -- review takes the integer SM-2 score the app writes
 BEGIN;

@@ -103,7 +103,7 @@ SELECT flashcard_schema_revision();
 SELECT email, full_name FROM users;
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
--- and back up in one statement: 1.0 -> 1.3
+-- and back up in one statement: 1.0 -> the control file's default
 ALTER EXTENSION flashcard_schema UPDATE;
 SELECT flashcard_schema_revision();
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
@@ -131,4 +131,67 @@ SELECT u.full_name, d.name, c.front_text, c.back_text,
        convert_to(c.front_text, 'UTF8') AS front_bytes
 FROM users u, decks d JOIN cards c ON c.deck_id = d.id;
 
+-- 1.3 -> 1.4: the application's columns of 2025-12-19 to 2026-01-20,
+-- appended (is_premium false in every existing deck), every row kept
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+INSERT INTO user_settings (user_id) SELECT id FROM users;
+CREATE TEMP TABLE before_1_4 AS
+SELECT 'users' AS tbl, md5(string_agg(u::text, '|' ORDER BY id)) AS digest FROM users u
+UNION ALL SELECT 'decks', md5(string_agg(d::text, '|' ORDER BY id)) FROM decks d
+UNION ALL SELECT 'user_settings', md5(string_agg(s::text, '|' ORDER BY id)) FROM user_settings s;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT flashcard_schema_revision();
+\d users
+\d user_settings
+\d decks
+SELECT name, is_premium, owner_id FROM decks;
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+
+-- the application's January data
+UPDATE users SET auth0_id = 'auth0|maria', avatar_url = 'avatars/' || id || '/a.jpg';
+UPDATE user_settings SET preferred_language = 'el', theme = 'dark';
+INSERT INTO decks (name, level, is_premium, owner_id)
+SELECT 'Οι λέξεις μου', 'A2', true, id FROM users;
+-- auth0_id is unique, and a deck's owner must exist
+INSERT INTO users (email, auth0_id) VALUES ('eleni@example.gr', 'auth0|maria');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO decks (name, level, owner_id) VALUES ('Χωρίς κάτοχο', 'A1', '00000000-0000-0000-0000-0000000000ff');
+\echo :LAST_ERROR_SQLSTATE
+
+-- 1.4 -> 1.3 refuses while any 1.4 column holds data, naming each, and
+-- changes nothing
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+\echo :LAST_ERROR_SQLSTATE
+-- ... and so does 1.4 -> 1.0 in one statement, at its first step
+ALTER EXTENSION flashcard_schema UPDATE TO '1.0';
+\echo :LAST_ERROR_SQLSTATE
+SELECT flashcard_schema_revision(), (SELECT auth0_id FROM users) AS auth0_id,
+       (SELECT theme FROM user_settings) AS theme;
+
+-- the session can accept the loss: a WARNING names what was discarded
+DELETE FROM decks WHERE owner_id IS NOT NULL;
+SET flashcard_schema.allow_data_loss = on;
+SET client_min_messages = notice;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SET client_min_messages = warning;
+RESET flashcard_schema.allow_data_loss;
+SELECT flashcard_schema_revision();
+SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
+-- every other column of every row as it was before 1.4
+SELECT b.tbl, b.digest = a.digest AS unchanged
+FROM before_1_4 b JOIN (
+    SELECT 'users' AS tbl, md5(string_agg(u::text, '|' ORDER BY id)) AS digest FROM users u
+    UNION ALL SELECT 'decks', md5(string_agg(d::text, '|' ORDER BY id)) FROM decks d
+    UNION ALL SELECT 'user_settings', md5(string_agg(s::text, '|' ORDER BY id)) FROM user_settings s) a
+  USING (tbl)
+ORDER BY 1;
+
+-- with the 1.4 columns empty, 1.4 -> 1.3 needs no setting
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+UPDATE decks SET is_premium = false, owner_id = NULL;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SELECT flashcard_schema_revision();
+
+-- below 1.3 there is no DROP guard: leave as the steps above left it
+ALTER EXTENSION flashcard_schema UPDATE TO '1.1';
 DROP EXTENSION flashcard_schema;

@@ -20,13 +20,14 @@
 #include "contract.h"
 
 /* Revisions in release order; the last one is the control file's default */
-const char *const contract_versions[] = {"1.0", "1.1", "1.2", "1.3"};
+const char *const contract_versions[] = {"1.0", "1.1", "1.2", "1.3", "1.4"};
 const int	contract_nversions = lengthof(contract_versions);
 
 #define R1_0 0
 #define R1_1 1
 #define R1_2 2
 #define R1_3 3
+#define R1_4 4
 
 const ContractLabel contract_labels[] = {
 	{R1_0, "decklevel", "A1"},
@@ -85,12 +86,21 @@ const ContractColumn contract_columns[] = {
 	TIMESTAMP_COLUMNS("users"),
 	{R1_1, STILL, "users", "last_login_at", TSTZ, false, NULL, "Timestamp of last successful login"},
 	{R1_1, STILL, "users", "last_login_ip", "character varying(45)", false, NULL, "IP address of last successful login"},
+	/* 1.4: the application's migrations of 2026-01-08 and 2026-01-20 */
+	{R1_4, STILL, "users", "auth0_id", VARCHAR255, false, NULL, "Auth0 user identifier (sub claim)"},
+	{R1_4, STILL, "users", "avatar_url", "character varying(500)", false, NULL,
+	"S3 key for user avatar (e.g., avatars/{user_id}/{uuid}.jpg)"},
 
 	ID_COLUMN("user_settings"),
 	{R1_0, STILL, "user_settings", "user_id", "uuid", true, NULL, NULL},
 	{R1_0, STILL, "user_settings", "daily_goal", "integer", true, "20", NULL},
 	{R1_0, STILL, "user_settings", "email_notifications", "boolean", true, "true", NULL},
 	TIMESTAMP_COLUMNS("user_settings"),
+	/* 1.4: the application's migrations of 2025-12-19 and 2026-01-13 */
+	{R1_4, STILL, "user_settings", "preferred_language", "character varying(10)", false, NULL,
+	"ISO 639-1 language code (e.g., 'en', 'el')"},
+	{R1_4, STILL, "user_settings", "theme", "character varying(10)", false, NULL,
+	"User's preferred theme: 'light' or 'dark'"},
 
 	ID_COLUMN("refresh_tokens"),
 	{R1_0, STILL, "refresh_tokens", "user_id", "uuid", true, NULL, NULL},
@@ -104,6 +114,10 @@ const ContractColumn contract_columns[] = {
 	{R1_0, STILL, "decks", "level", "decklevel", true, NULL, NULL},
 	{R1_0, STILL, "decks", "is_active", "boolean", true, "true", NULL},
 	TIMESTAMP_COLUMNS("decks"),
+	/* 1.4: the application's migrations of 2026-01-15 and 2026-01-16 */
+	{R1_4, STILL, "decks", "is_premium", "boolean", true, "false", "Premium decks require a subscription to access"},
+	{R1_4, STILL, "decks", "owner_id", "uuid", false, NULL,
+	"Owner user ID (NULL for system decks, UUID for user-created decks)"},
 
 	ID_COLUMN("cards"),
 	{R1_0, STILL, "cards", "deck_id", "uuid", true, NULL, NULL},
@@ -170,6 +184,8 @@ const ContractConstraint contract_constraints[] = {
 	PRIMARY_KEY("reviews"),
 	FOREIGN_KEY("reviews", "user_id", "users"),
 	FOREIGN_KEY("reviews", "card_id", "cards"),
+	/* 1.4: a deck's owner, named as the application's migration names it */
+	{R1_4, "decks", "fk_decks_owner_id_users", CONSTRAINT_FOREIGN, "(owner_id)", "users", "(id)", "CASCADE"},
 };
 const int	contract_nconstraints = lengthof(contract_constraints);
 
@@ -200,15 +216,23 @@ const ContractIndex contract_indexes[] = {
 	INDEX("reviews", "user_id", false),
 	INDEX("reviews", "card_id", false),
 	INDEX("reviews", "reviewed_at", false),
+	/* 1.4 */
+	{R1_4, "users", "ix_users_auth0_id", true, "btree", "(auth0_id)"},
+	{R1_4, "decks", "ix_decks_is_premium", false, "btree", "(is_premium)"},
+	{R1_4, "decks", "ix_decks_owner_id", false, "btree", "(owner_id)"},
 };
 const int	contract_nindexes = lengthof(contract_indexes);
 
 /*
  * From 1.3 the database owner (the application's role) reads and writes
- * every row of every table; nothing for PUBLIC.  Before 1.3 only the owner.
+ * every row of every table; from 1.4 it may also reference them from its own
+ * tables' foreign keys and TRUNCATE them.  Nothing for PUBLIC.  Before 1.3
+ * only the owner.
  */
 const ContractTableGrant contract_table_grants[] = {
-	{R1_3, STILL, "pg_database_owner", ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE},
+	{R1_3, R1_3, "pg_database_owner", ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE},
+	{R1_4, STILL, "pg_database_owner",
+	ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE | ACL_REFERENCES},
 };
 const int	contract_ntable_grants = lengthof(contract_table_grants);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test/bench/bench_distribute.sh: how long flashcard_schema_distribute() takes
-# (README, "Scaling out with Citus"), on a Citus coordinator and two workers
+# (docs/citus.md), on a Citus coordinator and two workers
 # of this machine (PostgreSQL::Test::Cluster, as test/t/cluster/citus.t).
 #
 # A 1.3 install with 10,000 learners, 2,000 cards, ROWS reviews, ROWS/2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test/bench/bench_keys.sh: what primary keys (id, user_id) on the per-learner
 # tables would cost a single-node install, if every install had them rather
-# than only a distributed one (README, "Scaling out with Citus").
+# than only a distributed one (docs/citus.md).
 #
 # In one throwaway server: a 1.3 install with ROWS reviews (10,000 learners,
 # 20,000 cards), copied into two tables that differ only in the primary key,

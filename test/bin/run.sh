@@ -33,7 +33,7 @@ echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh)"
 # is not 15-17: citus.t then skips itself.
 bash "$TOP/test/bin/citus.sh" || status=1
 
-# citus.t also takes a test-only revision 1.4 (test/lib/citus_1_4, written
+# citus.t also takes a test-only revision 1.5 (test/lib/citus_1_5, written
 # the Citus-safe way) up and down a distributed cluster: its two scripts sit
 # beside the real ones while the multi-server tests run, and only then.
 EXTDIR="$($PG_CONFIG --sharedir)/extension"
@@ -46,7 +46,7 @@ remove_test_only_scripts() {
 }
 trap remove_test_only_scripts EXIT
 if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
-    for f in "$TOP"/test/lib/citus_1_4/flashcard_schema--*.sql; do
+    for f in "$TOP"/test/lib/citus_1_5/flashcard_schema--*.sql; do
         if [ ! -e "$EXTDIR/${f##*/}" ]; then
             TEST_ONLY_SCRIPTS+=("$EXTDIR/${f##*/}")
             "${SUDO[@]}" install -m 644 "$f" "$EXTDIR/"

@@ -10,7 +10,7 @@ where the contract differs from them shows up, and only the differences the
 contract accepts may.
 
 Where the database made by ``CREATE EXTENSION flashcard_schema`` differs
-from what these models declare (schema-contract.md, "Accepted differences"):
+from what these models declare (docs/contract.md, "Accepted differences"):
 
 * every ``id``: the app's server default is ``uuid_generate_v4()`` (the
   uuid-ossp extension), the contract's ``gen_random_uuid()`` (core);

@@ -1,5 +1,5 @@
 -- test/pgtap/contract_1_0.sql: CREATE EXTENSION flashcard_schema VERSION '1.0'
--- yields exactly the schema of the contract (schema-contract.md) at 1.0.
+-- yields exactly the schema of the contract (docs/contract.md) at 1.0.
 -- The facts are in contract_facts.psql, the assertions shared by every
 -- version in contract_common.psql; this file adds what only 1.0 has.
 \set QUIET 1

@@ -1,5 +1,5 @@
 -- test/pgtap/contract_1_1.sql: CREATE EXTENSION flashcard_schema VERSION '1.1'
--- yields exactly the schema of the contract (schema-contract.md) at 1.1.
+-- yields exactly the schema of the contract (docs/contract.md) at 1.1.
 -- The facts are in contract_facts.psql (with 1.1's users.last_login_at and
 -- users.last_login_ip), the assertions shared by every version in
 -- contract_common.psql; this file adds what only 1.1 has.

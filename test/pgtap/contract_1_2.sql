@@ -1,5 +1,5 @@
 -- test/pgtap/contract_1_2.sql: CREATE EXTENSION flashcard_schema VERSION '1.2'
--- yields exactly the schema of the contract (schema-contract.md) at 1.2.
+-- yields exactly the schema of the contract (docs/contract.md) at 1.2.
 -- The facts are in contract_facts.psql (with 1.1's last login columns and
 -- 1.2's levels C1 and C2), the assertions shared by every version in
 -- contract_common.psql; 1.2 adds that its new levels are usable at once.

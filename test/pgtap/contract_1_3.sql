@@ -1,5 +1,5 @@
 -- test/pgtap/contract_1_3.sql: CREATE EXTENSION flashcard_schema VERSION '1.3'
--- yields exactly the schema of the contract (schema-contract.md) at 1.3.
+-- yields exactly the schema of the contract (docs/contract.md) at 1.3.
 -- The facts are in contract_facts.psql (with 1.1's last login columns, 1.2's
 -- levels C1 and C2 and 1.3's integer reviews.quality), the assertions shared
 -- by every version in contract_common.psql; 1.3 adds that its levels and the

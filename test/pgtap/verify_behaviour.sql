@@ -14,7 +14,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(61);
+SELECT plan(62);
 
 CREATE EXTENSION flashcard_schema;
 
@@ -224,9 +224,10 @@ ROLLBACK TO SAVEPOINT drift;
 -- 17 on arwdDxtm (MAINTAIN).
 SELECT pg_catalog.regexp_replace(pg_catalog.acldefault('r', current_user::regrole)::text,
                                  '^\{[^=]*=([a-zA-Z]*)/.*$', '\1') AS all_privs \gset
--- (1.3 grants SELECT, INSERT, UPDATE, DELETE to pg_database_owner; the owner keeps its own)
+-- (1.3 grants SELECT, INSERT, UPDATE, DELETE to pg_database_owner, 1.4 also
+-- TRUNCATE and REFERENCES; the owner keeps its own)
 SELECT format('%1$s=%2$s/%1$s', current_user, :'all_privs') AS own,
-       format('pg_database_owner=arwd/%1$s', current_user) AS dbowner \gset
+       format('pg_database_owner=arwdDx/%1$s', current_user) AS dbowner \gset
 
 -- PUBLIC, another role, a column: each grants what the extension does not
 SAVEPOINT drift;
@@ -247,21 +248,24 @@ ROLLBACK TO SAVEPOINT drift;
 SAVEPOINT drift;
 REVOKE TRUNCATE ON reviews FROM CURRENT_USER;
 REVOKE DELETE ON decks FROM pg_database_owner;
-GRANT TRUNCATE ON cards TO pg_database_owner;
+GRANT TRIGGER ON cards TO pg_database_owner;
 SELECT results_eq(:'failing',
-    format($$VALUES ('table', 'decks', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arw/%3$s'),
-                    ('table', 'cards', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arwdD/%3$s'),
+    format($$VALUES ('table', 'decks', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arwDx/%3$s'),
+                    ('table', 'cards', 'privileges', '%1$s, %2$s', '%1$s, pg_database_owner=arwdDxt/%3$s'),
                     ('table', 'reviews', 'privileges', '%1$s, %2$s', '%3$s=%4$s/%3$s, %2$s')$$,
            :'own', :'dbowner', current_user, replace(:'all_privs', 'D', '')),
-    'the owner''s TRUNCATE revoked, the database owner''s DELETE revoked or TRUNCATE granted: verify() reports each');
+    'the owner''s TRUNCATE revoked, the database owner''s DELETE revoked or TRIGGER granted: verify() reports each');
 ROLLBACK TO SAVEPOINT drift;
 
--- every revision has its own privileges: 1.2 grants nothing, 1.3 grants the database owner
+-- every revision has its own privileges: 1.2 grants nothing, 1.3 and 1.4 grant the database owner
 SELECT is((SELECT count(*) FROM flashcard_schema_verify('1.2') WHERE check_name = 'privileges' AND NOT ok), 8::bigint,
-    'at 1.3: verify(''1.2'') reports the grant to pg_database_owner on all 8 tables (1.2 grants nothing)');
+    'at the default version: verify(''1.2'') reports the grant to pg_database_owner on all 8 tables (1.2 grants nothing)');
 SELECT is((SELECT actual FROM flashcard_schema_verify('1.2') WHERE object_name = 'users' AND check_name = 'privileges'),
           format('%s, %s', :'own', :'dbowner'),
-    'at 1.3: the users table''s privileges read as \dp prints them');
+    'at the default version: the users table''s privileges read as \dp prints them');
+SELECT is((SELECT expected FROM flashcard_schema_verify('1.3') WHERE object_name = 'users' AND check_name = 'privileges'),
+          format('%s, pg_database_owner=arwd/%s', :'own', current_user),
+    'verify(''1.3'') expects 1.3''s grant to the database owner: SELECT, INSERT, UPDATE, DELETE');
 
 ------------------------------------------------------------------------------
 -- Functions

@@ -175,10 +175,11 @@ SELECT throws_ok('DROP EXTENSION flashcard_schema', '55000',
 ------------------------------------------------------------------------------
 -- A distributed install does not go below 1.3.
 ------------------------------------------------------------------------------
+SELECT extversion AS installed FROM pg_catalog.pg_extension WHERE extname = 'flashcard_schema' \gset
 SELECT throws_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.2'$$, '55000',
     'cannot downgrade flashcard_schema below 1.3 while Citus distributes its tables',
     'downgrade to 1.2 on a distributed install: 55000');
-SELECT is(flashcard_schema_revision(), '1.3', 'after the refused downgrade: still 1.3');
+SELECT is(flashcard_schema_revision(), :'installed', 'after the refused downgrade: still at the installed version');
 SELECT is_empty(:'failing', 'after the refused downgrade: every check passes');
 -- With the tables local again, the downgrade goes through.
 DELETE FROM pg_catalog.pg_dist_partition;

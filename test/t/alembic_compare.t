@@ -10,7 +10,7 @@ are compared by default) between those models and databases built by the
 extension, plus three checks Alembic does not make: enum labels, enum types
 no column of the models uses, and column order.
 
-The result must be EXACTLY the accepted differences of schema-contract.md
+The result must be EXACTLY the accepted differences of docs/contract.md
 (listed below as data, each with its reason): one missing, one changed or
 one more is a failure.  A deliberately damaged database shows that the
 check can fail and names each damage.
@@ -21,7 +21,7 @@ uuid_generate_v4()`), so comparing the app's models needs uuid-ossp in the
 database, or the comparison stops with "function uuid_generate_v4() does not
 exist".  The extension itself never calls it (gen_random_uuid() is core since
 PostgreSQL 13): a test below shows both.  Every other database here gets
-CREATE EXTENSION "uuid-ossp" after flashcard_schema, as the README tells
+CREATE EXTENSION "uuid-ossp" after flashcard_schema, as docs/alembic.md tells
 teams that run autogenerate against this schema.
 
 Needs a running server reachable through the PG* environment variables
@@ -68,7 +68,7 @@ TABLES = ("users", "user_settings", "refresh_tokens", "decks", "cards",
           "user_deck_progress", "card_statistics", "reviews")
 
 # --------------------------------------------------------------------------
-# The accepted differences (schema-contract.md, "Accepted differences"), as
+# The accepted differences (docs/contract.md, "Accepted differences"), as
 # (key, detail, reason).  key/detail are what describe() below makes of a
 # difference: the database side first, then the models' side.
 # --------------------------------------------------------------------------
@@ -138,6 +138,48 @@ OLDER = {
         "less": [],
     },
 }
+
+# What a revision after the models' time adds: test/lib/models.py declares
+# the app's models of the seed's time (revision 1.3), which lack the app's
+# columns of 2025-12-19 to 2026-01-20 that 1.4 brings.  (When models.py
+# moves to the app's models of 2026-01-20, this goes.)
+NEWER = {
+    "1.4": {
+        "more": [
+            ("remove_column user_settings.preferred_language", "VARCHAR(10) NULL"),
+            ("remove_column users.auth0_id", "VARCHAR(255) NULL"),
+            # (Alembic reports a reflected index it would drop without UNIQUE)
+            ("remove_index users.ix_users_auth0_id", "INDEX (auth0_id)"),
+            ("remove_column user_settings.theme", "VARCHAR(10) NULL"),
+            ("remove_column decks.is_premium", "BOOLEAN NOT NULL"),
+            ("remove_index decks.ix_decks_is_premium", "INDEX (is_premium)"),
+            ("remove_column decks.owner_id", "UUID NULL"),
+            ("remove_index decks.ix_decks_owner_id", "INDEX (owner_id)"),
+            ("remove_fk decks(owner_id)", "-> users.id ON DELETE CASCADE"),
+            ("remove_column users.avatar_url", "VARCHAR(500) NULL"),
+            ("column_order users",
+             "database id, email, password_hash, full_name, is_active, is_superuser, "
+             "email_verified_at, google_id, created_at, updated_at, last_login_at, "
+             "last_login_ip, auth0_id, avatar_url"),
+        ],
+        "less": ["column_order users"],
+    },
+}
+
+
+def default_version():
+    """The control file's default_version (never a copy of it)."""
+    control = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "flashcard_schema.control")
+    with open(control) as f:
+        for line in f:
+            if line.split("=")[0].strip() == "default_version":
+                return line.split("=", 1)[1].strip().strip("'")
+    raise RuntimeError("no default_version in " + control)
+
+
+def _vkey(version):
+    return tuple(int(x) for x in version.split("."))
 
 
 # --------------------------------------------------------------------------
@@ -277,6 +319,10 @@ def expected(version=None):
     if version in OLDER:
         want = [(k, d) for k, d in want if k not in OLDER[version]["less"]]
         want += OLDER[version]["more"]
+    for newer in sorted(NEWER, key=_vkey):
+        if _vkey(newer) <= _vkey(version or default_version()):
+            want = [(k, d) for k, d in want if k not in NEWER[newer]["less"]]
+            want += NEWER[newer]["more"]
     return sorted(want)
 
 
@@ -366,8 +412,10 @@ def test_default_version():
             "CREATE EXTENSION flashcard_schema installs the default version (%s)" % default)
     got = differences(db)
     tap.diag("the differences on a fresh install, with the reasons they are accepted:")
+    # (a later revision may change an accepted difference's detail: NEWER)
+    now = dict(expected())
     for key, detail, reason in ACCEPTED:
-        tap.ok((key, detail) in got, "accepted: %s (%s): %s" % (key, detail, reason))
+        tap.ok((key, now.get(key, detail)) in got, "accepted: %s (%s): %s" % (key, now.get(key, detail), reason))
     report(got, expected(),
            "nothing else differs from the app's models: exactly the %d accepted differences"
            % len(ACCEPTED))

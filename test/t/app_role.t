@@ -7,8 +7,10 @@
 # the extension down to 1.0 and back up, dumps the database and restores it
 # into a new database it owns: no superuser takes part in any of it (one
 # creates the role and the two empty databases, as an administrator would).
-# It cannot change the schema any other way: ALTER, indexes, triggers,
-# rules, policies, row security, TRUNCATE, foreign keys into the tables,
+# From 1.4 it also keys its own tables into them (REFERENCES), uses the
+# enum types in its own columns, and TRUNCATEs them, as the application's
+# own schema and seed-and-reset code do.  It cannot change the schema any
+# other way: ALTER, indexes, triggers, rules, policies, row security,
 # comments, enum labels, dropping a table or taking it out of the extension
 # all fail with 42501 (or, for DROP of a member, 2BP01: it owns the schema,
 # but the extension holds its members).  The table privileges are
@@ -112,6 +114,24 @@ t" "it runs verify() (no failed check), assert(), revision() and status()"
 is "$(app $DB -c "SELECT 'C1'::decklevel < 'C2'::decklevel, 'MEDIUM'::carddifficulty, 'NEW'::cardstatus, 'EASY'::reviewrating")" \
    "t|MEDIUM|NEW|EASY" "it uses the four enum types"
 
+# --- its own tables around the core (1.4) -------------------------------------
+app $DB <<'SQL' >"$WORK/own.out" 2>&1
+CREATE TABLE app_stats (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    deck_id uuid REFERENCES decks (id) ON DELETE SET NULL,
+    status cardstatus NOT NULL DEFAULT 'NEW',
+    level decklevel);
+INSERT INTO app_stats (user_id, deck_id, level)
+VALUES ('a0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000001', 'C1');
+BEGIN;
+TRUNCATE TABLE reviews RESTART IDENTITY CASCADE;
+SELECT count(*) FROM reviews;
+ROLLBACK;
+DROP TABLE app_stats;
+SQL
+ok $? "it creates its own table keyed into users and decks, with columns of the enum types, and TRUNCATEs reviews (RESTART IDENTITY CASCADE, rolled back)"
+
 # --- but not change the schema ------------------------------------------------
 app $DB -c "CREATE FUNCTION app_trigger_fn() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'" \
         -c "CREATE TABLE app_own (id uuid PRIMARY KEY)"
@@ -128,8 +148,6 @@ done <<'EOF_STMTS'
 42501|CREATE RULE app_rule AS ON INSERT TO users DO INSTEAD NOTHING
 42501|CREATE POLICY app_policy ON users USING (true)
 42501|ALTER TABLE users ENABLE ROW LEVEL SECURITY
-42501|TRUNCATE reviews
-42501|ALTER TABLE app_own ADD FOREIGN KEY (id) REFERENCES users (id)
 42501|COMMENT ON TABLE users IS 'mine'
 42501|ALTER TYPE decklevel ADD VALUE 'D1'
 42501|ALTER EXTENSION flashcard_schema DROP TABLE users
@@ -140,8 +158,8 @@ done <<'EOF_STMTS'
 EOF_STMTS
 app $DB -c "GRANT ALL ON users TO $APP" >/dev/null 2>"$WORK/grant.err"
 is "$(app $DB -c "SELECT string_agg(p, ',') FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) p
-                  WHERE has_table_privilege('$APP', 'users', p)")" "SELECT,INSERT,UPDATE,DELETE" \
-   "GRANT ALL to itself gives it nothing more (it holds no grant option): still SELECT, INSERT, UPDATE, DELETE only"
+                  WHERE has_table_privilege('$APP', 'users', p)")" "SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES" \
+   "GRANT ALL to itself gives it nothing more (it holds no grant option): still SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, no TRIGGER"
 is "$(state "SELECT flashcard_schema_assert()")" "00000" "after all these attempts the schema still matches (assert() is quiet)"
 
 # --- a separate login role, member of the owner -------------------------------
@@ -154,13 +172,13 @@ psql -X -q -d postgres -c "DROP ROLE IF EXISTS ${APP}_login"
 acls $DB >"$WORK/acl.app"
 # A table owner's privileges as \dp prints them: arwdDxt, from PostgreSQL 17 on arwdDxtm (MAINTAIN).
 all_privs=$(sql $DB -c "SELECT regexp_replace(acldefault('r', current_user::regrole)::text, '^\{[^=]*=([a-zA-Z]*)/.*\$', '\1')")
-is "$(cat "$WORK/acl.app" | head -1)" "card_statistics: OWNER=$all_privs/OWNER pg_database_owner=arwd/OWNER" \
-   "a table's privileges: its owner's, and SELECT, INSERT, UPDATE, DELETE for the database owner (pg_database_owner)"
+is "$(cat "$WORK/acl.app" | head -1)" "card_statistics: OWNER=$all_privs/OWNER pg_database_owner=arwdDx/OWNER" \
+   "a table's privileges: its owner's, and SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES for the database owner (pg_database_owner)"
 newdb $REF
 sql $REF -c "CREATE EXTENSION flashcard_schema"
 is "$(acls $REF)" "$(cat "$WORK/acl.app")" "a superuser's CREATE EXTENSION gives the same privileges"
-sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
-is "$(acls $REF)" "$(cat "$WORK/acl.app")" "... and so does a superuser's update 1.2 -> 1.3"
+sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE"
+is "$(acls $REF)" "$(cat "$WORK/acl.app")" "... and so does a superuser's update from 1.2 to the default"
 sql $REF -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
 acl12=$(acls $REF)
 sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'"
@@ -169,18 +187,19 @@ is "$acl12" "$(acls $REF)" "a downgrade to 1.2 leaves the privileges of a fresh 
 # --- updates and downgrades, run by the application's role -------------------
 before=$(digests $DB)
 cols=$(live_columns $DB)
+latest=$(version $DB)
 app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
-ok $? "the application's role downgrades 1.3 -> 1.2 (no data at stake)"
+ok $? "the application's role downgrades $latest -> 1.2 (no data at stake)"
 is "$(state "SELECT count(*) FROM users")" "42501" "at 1.2 the tables are the superuser's alone again (as 1.2 always had them)"
-app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'" && app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
-ok $? "it downgrades 1.2 -> 1.0 and updates 1.0 -> 1.3"
+app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'" && app $DB -c "ALTER EXTENSION flashcard_schema UPDATE"
+ok $? "it downgrades 1.2 -> 1.0 and updates 1.0 -> $latest"
 is "$(digests $DB "$cols")" "$before" "every row is back, unchanged"
 app $DB -c "INSERT INTO reviews (user_id, card_id, quality, time_taken)
             VALUES ('a0000000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000001', 5, 2)"
 is "$(state "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" "55000" \
    "with a quality of 5 at stake, its downgrade is refused like anyone's (55000)"
 app $DB -c "DELETE FROM reviews WHERE quality = 5"
-is "$(version $DB)" "1.3" "still at 1.3"
+is "$(version $DB)" "$latest" "still at $latest"
 
 # --- dump and restore, as the application's role ------------------------------
 before=$(digests $DB)

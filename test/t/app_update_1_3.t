@@ -15,7 +15,7 @@ app has changed those two reviews as the hint says, it goes through and the
 ratings come back as the labels they were.
 
 An app that keeps pooled asyncpg connections across the update meets
-asyncpg's cached statements: that is shown too, as the README's advice.
+asyncpg's cached statements: that is shown too, as docs/operations.md advises.
 
 Needs a running server reachable through the PG* variables (pg_virtualenv)
 as a superuser, and Debian's python3-sqlalchemy, python3-asyncpg,
@@ -56,7 +56,7 @@ tap = Tap()
 dbs = Databases()
 DB = "app_update_1_3"
 
-# The seed's numbers for 1.2's ratings (schema-contract.md, revision 1.3).
+# The seed's numbers for 1.2's ratings (docs/contract.md, revision 1.3).
 SEED = {"AGAIN": 1, "HARD": 2, "GOOD": 3, "EASY": 4}
 # Eight reviews at 1.2: every rating, twice, a quarter of an hour apart.
 RATINGS = ["AGAIN", "HARD", "GOOD", "EASY", "EASY", "GOOD", "GOOD", "AGAIN"]

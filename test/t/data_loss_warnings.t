@@ -82,7 +82,7 @@ run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" -c "ALTER EXTENSION fl
 is "$RC:$ERR" "0:" "with nothing at stake, 1.2 -> 1.0 succeeds without a message (allow_data_loss not set)"
 
 # 1.3: reviews scored 0 and 5, which 1.2's reviewrating cannot hold
-run -c "ALTER EXTENSION flashcard_schema UPDATE"
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 is "$RC:$ERR" "0:" "1.0 -> 1.3: succeeds without a message"
 scores_at_stake="
 INSERT INTO reviews (user_id, card_id, quality, time_taken)
@@ -109,5 +109,37 @@ WARNING:  flashcard_schema.allow_data_loss is on: discarding the last login of 1
     "allow_data_loss = on, 1.3 -> 1.0: one WARNING per step, in order, each with its count"
 run -c "SELECT string_agg(quality::text, ',' ORDER BY quality) FROM reviews WHERE time_taken = 12"
 is "$OUT" "AGAIN,EASY,EASY" "the scores 0, 5, 5 are stored as AGAIN, EASY, EASY"
+
+# 1.4: the application's January columns
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'"
+is "$RC:$ERR" "0:" "1.0 -> 1.4: succeeds without a message"
+sql $DB <<SQL
+UPDATE users SET auth0_id = 'auth0|' || id, avatar_url = 'avatars/' || id || '/a.jpg'
+WHERE id IN ('a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002');
+UPDATE users SET avatar_url = 'avatars/x.png' WHERE id = 'a0000000-0000-4000-8000-000000000003';
+UPDATE user_settings SET theme = 'dark';
+UPDATE decks SET is_premium = true WHERE id = 'd0000000-0000-4000-8000-0000000000c1';
+INSERT INTO decks (name, level, owner_id) VALUES ('Δική μου', 'A1', 'a0000000-0000-4000-8000-000000000001');
+SQL
+ok $? "two users with an Auth0 id, three with an avatar, every setting with a theme, a premium deck and a learner's own deck"
+themes=$(sql $DB -c "SELECT count(*) FROM user_settings")
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
+is "$RC" 1 "1.4 -> 1.3 with data in its columns: psql fails"
+is "$ERR" "ERROR:  downgrading flashcard_schema to 1.3 would discard $((2 + themes + 1 + 1 + 3)) value(s) in the columns of 1.4
+DETAIL:  Revision 1.3 has none of the columns 1.4 added; these hold data (non-NULL values, or true for is_premium): users.auth0_id: 2 rows, user_settings.theme: $themes rows, decks.is_premium (true): 1 row, decks.owner_id: 1 row, users.avatar_url: 3 rows.
+HINT:  Copy or clear those values first, or run SET flashcard_schema.allow_data_loss = on in this session to accept the loss." \
+    "1.4 -> 1.3 refused: the error, each column with its count in the detail, and the hint as psql shows them"
+run -c "SELECT extversion FROM pg_extension WHERE extname = 'flashcard_schema'" -c "SELECT count(auth0_id) FROM users"
+is "$OUT" "1.4
+2" "still at 1.4, the Auth0 ids in place"
+sql $DB -c "UPDATE decks SET level = 'C2' WHERE id = 'd0000000-0000-4000-8000-0000000000c2'"
+run -c "SET flashcard_schema.allow_data_loss = on" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'"
+is "$RC" 0 "allow_data_loss = on: 1.4 -> 1.1 in one statement succeeds"
+is "$ERR" "WARNING:  flashcard_schema.allow_data_loss is on: discarding $((2 + themes + 1 + 1 + 3)) value(s) in the columns of 1.4
+DETAIL:  Discarded: users.auth0_id: 2 rows, user_settings.theme: $themes rows, decks.is_premium (true): 1 row, decks.owner_id: 1 row, users.avatar_url: 3 rows.
+WARNING:  flashcard_schema.allow_data_loss is on: moving 1 deck(s) from level C1 or C2 to B2" \
+    "allow_data_loss = on, 1.4 -> 1.1: one WARNING per step, in order, 1.4's naming each column and its count"
+run -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
+is "$RC:$ERR" "0:" "with nothing at stake, 1.4 -> 1.3 succeeds without a message (allow_data_loss not set)"
 
 done_testing

@@ -29,7 +29,7 @@ run() {  # run psql (as PGUSER) on DB; sets OUT, ERR, RC; SQLSTATEs shown
 }
 as() { local role=$1; shift; PGUSER=$role PGPASSWORD=$PW "$@"; }
 intact() {  # intact DESC: the extension and every row are still there
-    is "$(version $DB) $(digests $DB | md5sum)" "1.3 $(md5sum <<<"$ROWS")" "$1: nothing was dropped (still 1.3, every row intact)"
+    is "$(version $DB) $(digests $DB | md5sum)" "$INSTALLED $(md5sum <<<"$ROWS")" "$1: nothing was dropped (still $INSTALLED, every row intact)"
 }
 
 psql -X -q -v ON_ERROR_STOP=1 -d postgres <<SQL
@@ -56,8 +56,9 @@ INSERT INTO cards (id, deck_id, front_text, back_text) VALUES
 INSERT INTO reviews (user_id, card_id, quality, time_taken) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000001', 4, 3);"
 as $APP run -c "CREATE EXTENSION flashcard_schema" -c "$POPULATE"
-ok $RC "the owner installs 1.3 and writes 2 users, 1 setting, 1 deck, 3 cards, 1 review"
+ok $RC "the owner installs the default version and writes 2 users, 1 setting, 1 deck, 3 cards, 1 review"
 ROWS=$(digests $DB)
+INSTALLED=$(version $DB)
 
 REFUSAL="would drop the tables of flashcard_schema with 8 rows of data
 DETAIL:  Rows that would be lost: users: 2 rows, user_settings: 1 row, decks: 1 row, cards: 3 rows, reviews: 1 row.

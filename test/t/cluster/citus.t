@@ -1,6 +1,6 @@
 #!/usr/bin/env perl
 # test/t/cluster/citus.t: flashcard_schema on a Citus 13.2 cluster, a
-# coordinator and two workers (README, "Scaling out with Citus").
+# coordinator and two workers (docs/citus.md).
 #
 #   a. CREATE EXTENSION flashcard_schema VERSION '1.0' on the coordinator
 #      reaches both workers; fixture rows plus 200 generated learners;
@@ -16,10 +16,13 @@
 #   f. deleting a deck (a reference table) or a learner cascades into every
 #      shard, nothing orphaned; the ORM's way of deleting them (children by
 #      id, then the parent) needs citus.multi_shard_modify_mode = sequential;
-#   g. a downgrade below 1.3 refuses, changing nothing; a test-only revision
-#      1.4 (test/lib/citus_1_4, put in place by run.sh) goes up and down with
-#      one command on the coordinator, reaching every node and shard; the DROP
-#      guard counts the rows on the shards;
+#   g. a downgrade below 1.3 refuses, changing nothing; the real 1.4 goes
+#      down to 1.3 and up again on the distributed install (its columns on
+#      the reference tables, its key and indexes), one command on the
+#      coordinator each way; a test-only revision 1.5 (test/lib/citus_1_5,
+#      put in place by run.sh) goes up from 1.4 and down with one command on
+#      the coordinator, reaching every node and shard; the DROP guard counts
+#      the rows on the shards;
 #   h. distribute() refuses: a second time, without citus, with a worker
 #      lacking the extension or holding rows of its own; without an argument
 #      it makes 32 shards;
@@ -136,10 +139,11 @@ sub verify_clean_everywhere
 }
 
 # Per-table digest of every row, "rows:md5": the rows as jsonb in id order,
-# NULL columns left out (columns added later are NULL), reviews.response_ms
-# (test/lib/citus_1_4's column, a copy of time_taken) too, and reviews.quality as
-# its 1.3 integer (AGAIN..EASY are 1..4 before 1.3), so that the same rows
-# give the same digest at every version and in every layout.
+# NULL columns left out (columns added later are NULL), decks.is_premium
+# when false (1.4's default) and reviews.response_ms (test/lib/citus_1_5's
+# column, a copy of time_taken) too, and reviews.quality as its 1.3 integer
+# (AGAIN..EASY are 1..4 before 1.3), so that the same rows give the same
+# digest at every version and in every layout.
 sub digests
 {
 	my ($db) = @_;
@@ -149,6 +153,8 @@ sub digests
 		my $row = $t eq 'reviews'
 		  ? "(to_jsonb(t) - 'response_ms') || jsonb_build_object('quality', coalesce(array_position("
 		  . "ARRAY['AGAIN', 'HARD', 'GOOD', 'EASY'], t.quality::text), t.quality::text::int))"
+		  : $t eq 'decks'
+		  ? "to_jsonb(t) - (CASE WHEN to_jsonb(t) ->> 'is_premium' = 'false' THEN 'is_premium' ELSE '' END)"
 		  : 'to_jsonb(t)';
 		my $out = $coord->safe_psql($db, "SELECT jsonb_strip_nulls($row)::text FROM $t t ORDER BY t.id");
 		my $n = $out eq '' ? 0 : 1 + ($out =~ tr/\n//);
@@ -315,7 +321,7 @@ is(on_shards($db, 'card_statistics', 'true') . ' ' . $coord->safe_psql($db,
 	($base->{card_statistics} =~ s/:.*//r) . ' 4',
 	'the statistics rows are on the shards, every shard holding some');
 
-# Limits the README states: a reference table is a full copy on every node
+# Limits docs/citus.md states: a reference table is a full copy on every node
 # (so each write reaches all of them), and Citus's citus_tables view leaves
 # out tables that belong to an extension.
 is( $coord->safe_psql(
@@ -507,17 +513,53 @@ is(versions($db), join(',', ($default_version) x 3), "... $default_version stays
 is_deeply(digests($db), $now, '... every row unchanged');
 verify_clean_everywhere($db, 'after the refused downgrade');
 
+# --- g1. the real 1.4 down and up on the distributed install -----------------
+
+# 1.4's columns are on users, user_settings and decks, reference tables here:
+# the scripts' DDL (through EXECUTE, idempotent) must reach every node, and
+# the way down counts the rows on the coordinator only.
+{
+	my $placements = sub {    # every placement of a reference table has (1) or lacks (0) the columns
+		my ($table, @cols) = @_;
+		my $in = join ', ', map { "'$_'" } @cols;
+		return $coord->safe_psql($db,
+			"SELECT string_agg(DISTINCT result, ',') FROM run_command_on_placements('$table',
+			   \$cmd\$SELECT (count(*) = " . scalar(@cols) . ")::int FROM pg_attribute WHERE attrelid = '%s'::regclass
+			      AND attname IN ($in) AND NOT attisdropped\$cmd\$)");
+	};
+	my $t0 = time;
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
+	is(versions($db), '1.3,1.3,1.3',
+		sprintf('distributed: %s -> 1.3, one command on the coordinator (%.2f s): 1.3 on all three nodes',
+			$default_version, time - $t0));
+	is(join(' ', $placements->('users', 'auth0_id'), $placements->('decks', 'owner_id'),
+			$placements->('user_settings', 'theme')),
+		'0 0 0', '... 1.4\'s columns gone from every placement of users, decks and user_settings');
+	verify_clean_everywhere($db, 'distributed, down at 1.3');
+	is_deeply(digests($db), $now, '... every row unchanged');
+	$t0 = time;
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '$default_version'");
+	is(versions($db), join(',', ($default_version) x 3),
+		sprintf('distributed: 1.3 -> %s, one command on the coordinator (%.2f s): %s on all three nodes',
+			$default_version, time - $t0, $default_version));
+	is(join(' ', $placements->('users', 'auth0_id', 'avatar_url'), $placements->('decks', 'is_premium', 'owner_id'),
+			$placements->('user_settings', 'preferred_language', 'theme')),
+		'1 1 1', '... 1.4\'s columns on every placement of users, decks and user_settings');
+	verify_clean_everywhere($db, "distributed, back at $default_version");
+	is_deeply(digests($db), $now, '... every row unchanged');
+}
+
 # --- g2. a Citus-safe revision up and down on the distributed install -----------
 
-# test/lib/citus_1_4: a test-only 1.3 <-> 1.4 pair written by README's
-# "Adding a revision" rules; test/bin/run.sh installs it beside the real
-# scripts for this test (the library knows no 1.4, so no verify() at 1.4).
+# test/lib/citus_1_5: a test-only 1.4 <-> 1.5 pair written by the rules of
+# docs/adding-a-revision.md; test/bin/run.sh installs it beside the real
+# scripts for this test (the library knows no 1.5, so no verify() at 1.5).
 my $sharedir = `pg_config --sharedir`;
 chomp $sharedir;
 SKIP:
 {
-	skip 'the test-only 1.4 scripts (test/lib/citus_1_4) are not installed', 9
-	  unless -f "$sharedir/extension/flashcard_schema--1.3--1.4.sql";
+	skip 'the test-only 1.5 scripts (test/lib/citus_1_5) are not installed', 9
+	  unless -f "$sharedir/extension/flashcard_schema--1.4--1.5.sql";
 	# On each shard: 1 when reviews has the column, and the rows where it is not time_taken.
 	my $shards_have = sub {
 		return $coord->safe_psql($db,
@@ -526,9 +568,9 @@ SKIP:
 			         AND attname = 'response_ms' AND NOT attisdropped$$)});
 	};
 	my $t0 = time;
-	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
-	is(versions($db), '1.4,1.4,1.4',
-		sprintf('distributed: 1.3 -> 1.4 (test-only, Citus-safe), one command on the coordinator (%.2f s): 1.4 on all three nodes', time - $t0));
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.5'");
+	is(versions($db), '1.5,1.5,1.5',
+		sprintf('distributed: 1.4 -> 1.5 (test-only, Citus-safe), one command on the coordinator (%.2f s): 1.5 on all three nodes', time - $t0));
 	is( join(',', map {
 				$_->safe_psql($db,
 					q{SELECT count(*) FROM pg_attribute WHERE attrelid = 'reviews'::regclass
@@ -548,9 +590,9 @@ SKIP:
 	is_deeply(digests($db), $now, '... every other column of every row unchanged');
 
 	$t0 = time;
-	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
+	$coord->safe_psql($db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
 	is(versions($db), join(',', ($default_version) x 3),
-		sprintf('distributed: 1.4 -> 1.3, one command on the coordinator (%.2f s): 1.3 on all three nodes', time - $t0));
+		sprintf('distributed: 1.5 -> 1.4, one command on the coordinator (%.2f s): 1.4 on all three nodes', time - $t0));
 	is( join(',', map {
 				$_->safe_psql($db,
 					q{SELECT count(*) FROM pg_attribute WHERE attrelid = 'reviews'::regclass

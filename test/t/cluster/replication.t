@@ -1,7 +1,7 @@
 #!/usr/bin/env perl
 # test/t/cluster/replication.t: the schema, its rows and its checks hold
-# across PostgreSQL replication, updated in the order the README's
-# "Replication" section documents, and the wrong order fails the way it says
+# across PostgreSQL replication, updated in the order docs/replication.md
+# documents, and the wrong order fails the way it says
 # and recovers the way it says.
 #
 # Four servers on this machine: a primary (publisher), its hot standby

@@ -1,9 +1,10 @@
-/* test/lib/citus_1_4/flashcard_schema--1.3--1.4.sql: a TEST-ONLY revision */
+/* test/lib/citus_1_5/flashcard_schema--1.4--1.5.sql: a TEST-ONLY revision */
 
--- Written by the rules of README.md, "Adding a revision", for a distributed
--- install: test/t/cluster/citus.t installs this pair beside the real
--- scripts, updates a distributed cluster to 1.4 and back with one command
--- on the coordinator each way, and removes them again.  Never shipped.
+-- Written by the rules of docs/adding-a-revision.md, for a distributed
+-- install: test/bin/run.sh installs this pair beside the real scripts,
+-- test/t/cluster/citus.t updates a distributed cluster from 1.4 (the real
+-- revision) to this 1.5 and back with one command on the coordinator each
+-- way, and run.sh removes them again.  Never shipped.
 --
 -- On a Citus cluster ALTER EXTENSION runs on the coordinator and on every
 -- worker, and the coordinator's DDL on a distributed table also reaches the
@@ -19,7 +20,7 @@
 --     server without Citus.
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
-\echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'" to load this file. \quit
+\echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.5'" to load this file. \quit
 
 DO $$
 DECLARE
