@@ -42,8 +42,8 @@ $(CURDIR)/src:
 
 # The pg_tle flavor for managed servers (docs/managed.md): one migration per
 # release, tle/flashcard_schema-tle--<version>.sql, generated from the released
-# scripts and src/contract.c by tle/generate.  Commit what it writes; never
-# edit it (test/t/tle_verify.t fails when it is not what tle/generate writes).
+# scripts and src/contract.c by tle/generate.  Never edited and never committed
+# (.gitignore): a release's migration is what make tle writes from its tree.
 .PHONY: tle
 tle:
 	python3 $(TOP)/tle/generate --pg-config $(PG_CONFIG)
