@@ -5,7 +5,7 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o
+OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -33,12 +33,51 @@ include $(PGXS)
 # rebuild every object that uses it.  (After the include: the first target
 # stays PGXS's "all".)
 $(OBJS): $(wildcard $(TOP)/src/*.h)
+# The library's version is compiled in from the control file: a new
+# default_version must rebuild the objects, or the library reports the old one.
+$(OBJS): $(TOP)/$(EXTENSION).control
 
 # A VPATH build puts the objects in src/ under the build directory.
 # (An absolute name: make would find the source's src/ through VPATH.)
 $(OBJS): | $(CURDIR)/src
 $(CURDIR)/src:
 	mkdir -p $@
+
+# Tests against a running server, found by the PG* variables (PGHOST,
+# PGPORT, PGUSER...) as for installcheck.  Each kind has its home here;
+# test/bin/run.sh calls these.  See test/README.md.
+#
+#   make installcheck                    pg_regress: sql/, expected/
+#   make pgtap [PGTAP_TESTS=test/pgtap/x.sql] [PGTAP_FLAGS=-j2]
+#                                        pgTAP files, by pg_prove, in database $(PGTAP_DB)
+#   make prove [PROVE_TESTS=test/t/x.t] [PROVE_FLAGS=-j2]
+#                                        scripted TAP tests (bash, Python)
+#   make prove-cluster [PROVE_TESTS=test/t/cluster/x.t] [PROVE_FLAGS=-j3]
+#                                        multi-server tests: servers of their own
+#                                        (PostgreSQL::Test::Cluster, as a non-root user)
+PGTAP_DB = pgtap_tests
+# Files that mostly wait (lock timeouts) or loop go first, so that with
+# PGTAP_FLAGS=-jN the others run beside them.
+PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/verify_memory.sql
+PGTAP_TESTS = $(PGTAP_FIRST) $(filter-out $(PGTAP_FIRST),$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql))))
+PGTAP_FLAGS =
+
+.PHONY: pgtap prove prove-cluster
+pgtap:
+	$(bindir)/dropdb --if-exists $(PGTAP_DB)
+	$(bindir)/createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C $(PGTAP_DB)
+	$(bindir)/psql -X -q -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap'
+	cd $(TOP) && pg_prove --psql-bin $(bindir)/psql $(PGTAP_FLAGS) -d $(PGTAP_DB) $(PGTAP_TESTS)
+
+prove:
+	cd $(TOP) && PATH="$(bindir):$$PATH" $(PROVE) $(PROVE_FLAGS) $(if $(PROVE_TESTS),$(PROVE_TESTS),test/t/*.t)
+
+# PGXS's own TAP rule (TESTDIR, PG_REGRESS, the TAP modules of the server's
+# PGXS directory); the tests find the repository through FLASHCARD_SCHEMA_TOP.
+prove-cluster: PROVE_TESTS = test/t/cluster/*.t
+prove-cluster: export FLASHCARD_SCHEMA_TOP = $(TOP)
+prove-cluster:
+	$(prove_installcheck)
 
 # The pg_tle flavor for managed servers (docs/managed.md): one migration per
 # release, tle/flashcard_schema-tle--<version>.sql, generated from the released

@@ -302,7 +302,10 @@ const int	contract_ndistribution = lengthof(contract_distribution);
 
 /* Event triggers: extension members that verify() does not report as extra */
 const ContractEventTrigger contract_event_triggers[] = {
-	{R1_3, "flashcard_schema_drop_guard"},
+	{R1_3, R1_3, "flashcard_schema_drop_guard", "ddl_command_start", 'O'},
+	/* 1.4: on every DDL command, backed at sql_drop; both whatever the replication role */
+	{R1_4, STILL, "flashcard_schema_drop_guard", "ddl_command_start", 'A'},
+	{R1_4, STILL, "flashcard_schema_drop_backstop", "sql_drop", 'A'},
 };
 const int	contract_nevent_triggers = lengthof(contract_event_triggers);
 

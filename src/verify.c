@@ -2345,9 +2345,20 @@ VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
 	ReleaseSysCacheList(list);
 }
 
+/* How pg_event_trigger.evtenabled reads in a check */
+static const char *
+EventTriggerEnabled(char evtenabled)
+{
+	return evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
+		evtenabled == TRIGGER_DISABLED ? "disabled" :
+		evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only";
+}
+
 /*
  * Check one event trigger of the extension: it exists, belongs to the
- * extension, and fires (a disabled DROP guard no longer guards).
+ * extension, and fires as the revision says (a disabled DROP guard no longer
+ * guards; from 1.4 it fires "always", so that session_replication_role =
+ * replica does not switch it off).
  */
 static void
 VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
@@ -2364,10 +2375,8 @@ VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
 	Check(cxt, "event trigger", c->name, "exists", "event trigger", "event trigger");
 	Check(cxt, "event trigger", c->name, "extension member", EXTENSION_NAME,
 		  MemberOf(cxt, EventTriggerRelationId, evt->oid));
-	Check(cxt, "event trigger", c->name, "enabled", "enabled",
-		  evt->evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
-		  evt->evtenabled == TRIGGER_DISABLED ? "disabled" :
-		  evt->evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only");
+	Check(cxt, "event trigger", c->name, "enabled", EventTriggerEnabled(c->enabled),
+		  EventTriggerEnabled(evt->evtenabled));
 	ReleaseSysCache(tup);
 }
 
@@ -2391,7 +2400,7 @@ ContractHas(int revision, Oid classid, const char *name)
 	else if (classid == EventTriggerRelationId)
 	{
 		for (int i = 0; i < contract_nevent_triggers; i++)
-			if (contract_event_triggers[i].since <= revision &&
+			if (CONTRACT_IN(&contract_event_triggers[i], revision) &&
 				strcmp(contract_event_triggers[i].name, name) == 0)
 				return true;
 	}
@@ -2511,7 +2520,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	}
 	for (int i = 0; i < contract_nevent_triggers; i++)
 	{
-		if (contract_event_triggers[i].since <= revision)
+		if (CONTRACT_IN(&contract_event_triggers[i], revision))
 			VerifyEventTrigger(&cxt, &contract_event_triggers[i]);
 	}
 

@@ -7,10 +7,30 @@
 # the postgres user because initdb refuses root; among them citus.t, a Citus
 # coordinator and two workers, with Citus built first by test/bin/citus.sh).
 # Exits non-zero if anything fails.
+#
+# Where the time goes, and what is done about it: Citus's build (about a minute
+# and a half on 2 cores) runs beside the single-server tests, at a lower
+# priority, since neither needs the other; the files of each kind run
+# TEST_JOBS at a time (default 3; each file uses databases and roles of its
+# own, and the slowest files mostly wait: on lock timeouts, on servers).
+# Packages are installed only when missing (setup.sh), and Citus is built only
+# when it is not installed already (citus.sh).  TEST_JOBS=1 runs one at a time.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
 status=0
+TEST_JOBS=${TEST_JOBS:-3}
+export TEST_JOBS
+
+# Citus for test/t/cluster/citus.t: builds and installs Citus 13.2.2 from
+# ../shared/vendor once; prints "SKIP: ..." and leaves it out where there is no
+# tarball or the server is not 15-17 (citus.t then skips itself, saying so).
+# Its output is shown after the single-server tests.
+CITUS_LOG=$(mktemp)
+echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh), beside the single-server tests"
+nice -n 10 bash "$TOP/test/bin/citus.sh" >"$CITUS_LOG" 2>&1 &
+CITUS_PID=$!
+
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
     echo "== pg_regress (make installcheck)"
@@ -18,20 +38,17 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
         cat regression.diffs 2>/dev/null | head -200
         status=1
     fi
-    echo "== pgTAP (pg_prove test/pgtap/*.sql)"
-    createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C pgtap_tests
-    psql -X -q -d pgtap_tests -c "CREATE EXTENSION pgtap" || status=1
-    pg_prove -d pgtap_tests test/pgtap/*.sql || status=1
-    echo "== scripted tests (prove test/t/*.t)"
-    prove test/t/*.t || status=1
+    echo "== pgTAP (make pgtap: pg_prove test/pgtap/*.sql)"
+    make -s PG_CONFIG="$PG_CONFIG" pgtap PGTAP_FLAGS="-j$TEST_JOBS" || status=1
+    echo "== scripted tests (make prove: prove test/t/*.t)"
+    make -s PG_CONFIG="$PG_CONFIG" prove PROVE_FLAGS="-j$TEST_JOBS" || status=1
     exit $status
 ' || status=1
 
-echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh)"
-# Builds and installs Citus 13.2.2 from ../shared/vendor once (about 2 min);
-# prints "SKIP: ..." and leaves it out where there is no tarball or the server
-# is not 15-17: citus.t then skips itself.
-bash "$TOP/test/bin/citus.sh" || status=1
+echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
+wait "$CITUS_PID" || status=1
+cat "$CITUS_LOG"
+rm -f "$CITUS_LOG"
 
 # citus.t also takes a test-only revision 1.5 (test/lib/citus_1_5, written
 # the Citus-safe way) up and down a distributed cluster: its two scripts sit
@@ -54,26 +71,22 @@ if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
     done
 fi
 
-echo "== multi-server tests (prove test/t/cluster/*.t)"
+echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
 # PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
-# tests run as postgres, from a directory of their own it can write.
-PGXS_DIR=$(dirname "$($PG_CONFIG --pgxs)")/..
+# tests run as postgres, from a directory of their own it can write.  What
+# they read of the repository (the Makefile, the control file, test/) goes
+# with them: the postgres user may not be able to read a clone in root's home.
 CLUSTER_TMP=$(mktemp -d)
-cp "$TOP"/test/t/cluster/*.t "$CLUSTER_TMP"/
-# What they read of the repository (the control file, test/lib, the app's
-# test) goes with them: the postgres user may not be able to read a clone
-# in root's home.
 mkdir "$CLUSTER_TMP/top"
-cp -r "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
+cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
 if [ "$(id -u)" -eq 0 ]; then
     chown -R postgres "$CLUSTER_TMP"
     AS_TESTER=(runuser -u postgres --)
 else
     AS_TESTER=()
 fi
-(cd "$CLUSTER_TMP" && "${AS_TESTER[@]}" env PATH="$PATH" \
-    PERL5LIB="$PGXS_DIR/test/perl" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress" \
-    TESTDIR="$CLUSTER_TMP" FLASHCARD_SCHEMA_TOP="$CLUSTER_TMP/top" prove ./*.t) || status=1
+"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
+    PROVE_FLAGS="-j$TEST_JOBS" || status=1
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
 exit $status

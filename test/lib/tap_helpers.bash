@@ -1,5 +1,5 @@
-# test/tap_helpers.bash: TAP output and database helpers for the bash tests
-# (test/*.t, run by prove inside pg_virtualenv: the PG* variables point at
+# test/lib/tap_helpers.bash: TAP output and database helpers for the bash tests
+# (test/t/*.t, run by prove inside pg_virtualenv: the PG* variables point at
 # the throwaway server).  Source it; call done_testing at the end.
 #
 #   ok STATUS DESC         "ok N - DESC" if STATUS is 0, else "not ok N - DESC"
@@ -8,8 +8,8 @@
 #   diag TEXT              "# TEXT" lines
 #   newdb NAME             (re)create database NAME, dropped again on exit
 #   sql DB [psql args]     psql -XAtq -v ON_ERROR_STOP=1 -d DB, SQL on stdin
-#   digests DB [COLS]      per-table row count and md5 (test/data_helpers.psql)
-#   facts DB               catalog_facts (test/catalog_facts.psql), sorted
+#   digests DB [COLS]      per-table row count and md5 (test/lib/data_helpers.psql)
+#   facts DB               catalog_facts (test/lib/catalog_facts.psql), sorted
 #   version DB             installed version of flashcard_schema
 #   failed_checks DB       number of failing flashcard_schema_verify() checks
 set -uo pipefail

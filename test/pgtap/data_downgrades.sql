@@ -157,7 +157,7 @@ CREATE TEMP TABLE decks_c AS
 SELECT id, name, description, level::text AS level, is_active, created_at, updated_at FROM decks;
 
 SET flashcard_schema.allow_data_loss = on;
-SET client_min_messages = error;  -- its WARNING is checked by test/data_loss_warnings.t
+SET client_min_messages = error;  -- its WARNING is checked by test/t/data_loss_warnings.t
 SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.1'$$,
     'allow_data_loss = on: 1.2 -> 1.1 with decks at C1/C2 succeeds');
 SET client_min_messages = warning;
@@ -200,7 +200,7 @@ SELECT throws_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.0'$$, '55000',
     'downgrading flashcard_schema to 1.1 would discard the level of 1 deck(s) at C1 or C2',
     'back at 1.2 with a C2 deck and a last login: 1.2 -> 1.0 refused');
 SET flashcard_schema.allow_data_loss = on;
-SET client_min_messages = error;  -- its WARNING is checked by test/data_loss_warnings.t
+SET client_min_messages = error;  -- its WARNING is checked by test/t/data_loss_warnings.t
 SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.0'$$,
     'allow_data_loss = on: 1.2 -> 1.0 in one statement succeeds');
 RESET flashcard_schema.allow_data_loss;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# test/data_loss_warnings.t: what psql shows when a downgrade would discard
+# test/t/data_loss_warnings.t: what psql shows when a downgrade would discard
 # data: without flashcard_schema.allow_data_loss, an ERROR with DETAIL and
 # HINT (and exit status 1); with it, one WARNING per step that discards
 # something, naming what and how many rows; with nothing at stake, nothing.
-# (test/data_downgrades.sql checks SQLSTATEs, rows and versions; pgTAP cannot
+# (test/pgtap/data_downgrades.sql checks SQLSTATEs, rows and versions; pgTAP cannot
 # see warnings.)
 #
-# Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
+# Run by `make prove` (prove test/t/*.t) inside pg_virtualenv (PG* variables set).
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_warnings
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/dump_restore.t: backups restore completely.
+# test/t/dump_restore.t: backups restore completely.
 #
 # At the default version (the control file's; 1.4), with data in all eight
 # tables (reached by the long route: installed at 1.0, populated, updated,
@@ -21,7 +21,7 @@
 # restore (CREATE EXTENSION IF NOT EXISTS is then a no-op), then update.
 # Both are checked here, for 1.0 to 1.3, with both dump formats.
 #
-# Run by `prove test/*.t` inside pg_virtualenv (PG* variables set).
+# Run by `make prove` (prove test/t/*.t) inside pg_virtualenv (PG* variables set).
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 P=flashcard_schema_test_dump
 LATEST=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$TEST_DIR/../../flashcard_schema.control")

@@ -31,9 +31,9 @@
 #      a learner fails.
 #
 # Skips when Citus is not installed for this server (test/bin/citus.sh builds
-# it).  Needs PostgreSQL's TAP modules and a non-root user; test/bin/run.sh
-# runs it as postgres from a temporary directory, with FLASHCARD_SCHEMA_TOP
-# pointing at the repository.
+# it).  Needs PostgreSQL's TAP modules and a non-root user.  Run by `make
+# prove-cluster`, which sets FLASHCARD_SCHEMA_TOP to the repository;
+# test/bin/run.sh runs that as postgres from a copy in a temporary directory.
 use strict;
 use warnings;
 
@@ -45,7 +45,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $top = $ENV{FLASHCARD_SCHEMA_TOP};
-plan skip_all => 'FLASHCARD_SCHEMA_TOP is not set (the repository; test/bin/run.sh sets it)'
+plan skip_all => 'FLASHCARD_SCHEMA_TOP is not set (the repository; make prove-cluster sets it)'
   unless $top && -f "$top/test/lib/fixture_rows.psql";
 my $pkglibdir = `pg_config --pkglibdir`;
 chomp $pkglibdir;

@@ -19,8 +19,9 @@
 # WARNING / NOTICE, from the 1.2 -> 1.3 script and from the event trigger.
 #
 # Needs PostgreSQL's TAP modules (PostgreSQL::Test::Cluster) and a non-root
-# user; run.sh runs it as the postgres user, with FLASHCARD_SCHEMA_TOP
-# pointing at the repository (for test/lib/fixture_rows.psql).
+# user.  Run by `make prove-cluster`, with FLASHCARD_SCHEMA_TOP pointing at
+# the repository (for test/lib/fixture_rows.psql); test/bin/run.sh runs that
+# as the postgres user.
 use strict;
 use warnings;
 

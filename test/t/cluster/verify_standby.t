@@ -6,9 +6,9 @@
 # forever).  A plain read of a table times out, so the lock is really there.
 #
 # Needs PostgreSQL's TAP modules (PostgreSQL::Test::Cluster, from
-# postgresql-server-dev) and a non-root user: initdb refuses root.  run.sh
-# runs it as the postgres user:
-#   see test/bin/run.sh (PERL5LIB and PG_REGRESS point into the PGXS directory).
+# postgresql-server-dev) and a non-root user: initdb refuses root.  Run by
+# `make prove-cluster` (PGXS's TAP rule: the TAP modules and pg_regress of the
+# server's PGXS directory); test/bin/run.sh runs that as the postgres user.
 use strict;
 use warnings;
 
