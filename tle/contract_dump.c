@@ -208,8 +208,17 @@ main(void)
 	printf("],\n\"event_triggers\": [");
 	for (int i = 0; i < contract_nevent_triggers; i++)
 	{
-		printf("%s\n [%d, ", i ? "," : "", contract_event_triggers[i].since);
-		json_string(contract_event_triggers[i].name);
+		const ContractEventTrigger *e = &contract_event_triggers[i];
+		char		enabled[2] = {e->enabled, '\0'};
+
+		printf("%s\n [%d, ", i ? "," : "", e->since);
+		json_until(e->until);
+		printf(", ");
+		json_string(e->name);
+		printf(", ");
+		json_string(e->event);
+		printf(", ");
+		json_string(enabled);
 		printf("]");
 	}
 	printf("]}\n");

@@ -150,7 +150,7 @@ inheritance	CREATE TABLE decks_archive () INHERITS (decks)
 hidden by a temporary table	CREATE TEMPORARY TABLE users (id integer)
 extension member dropped	ALTER EXTENSION flashcard_schema DROP TABLE reviews
 extension member type dropped	ALTER EXTENSION flashcard_schema DROP TYPE reviewrating
-extension member extra	CREATE TABLE audit_log (id bigint PRIMARY KEY); ALTER EXTENSION flashcard_schema ADD TABLE audit_log
+extension member extra	SET LOCAL flashcard_schema.allow_data_loss = on; CREATE TABLE audit_log (id bigint PRIMARY KEY); ALTER EXTENSION flashcard_schema ADD TABLE audit_log
 function security definer	ALTER FUNCTION flashcard_schema_revision() SECURITY DEFINER
 function settings	ALTER FUNCTION flashcard_schema_verify(text) RESET search_path
 function member dropped	ALTER EXTENSION flashcard_schema DROP FUNCTION flashcard_schema_assert()
