@@ -85,3 +85,11 @@ prove-cluster: PROVE_TESTS = test/t/cluster/*.t
 prove-cluster: export FLASHCARD_SCHEMA_TOP = $(TOP)
 prove-cluster:
 	$(prove_installcheck)
+
+# The pg_tle flavor for managed servers (docs/managed.md): one migration per
+# release, tle/flashcard_schema-tle--<version>.sql, generated from the released
+# scripts and src/contract.c by tle/generate.  Never edited and never committed
+# (.gitignore): a release's migration is what make tle writes from its tree.
+.PHONY: tle
+tle:
+	python3 $(TOP)/tle/generate --pg-config $(PG_CONFIG)
