@@ -77,6 +77,10 @@ SELECT 'type', n.nspname, t.typname
   JOIN pg_catalog.pg_type t ON t.oid = d.objid
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
  WHERE e.extname = :extname AND t.typcategory <> 'A'
+   -- PostgreSQL 17 records a member table's row type as a member too: it is
+   -- the table's, not a type of its own (a standalone composite type stays)
+   AND (t.typrelid = 0 OR EXISTS (SELECT FROM pg_catalog.pg_class r
+                                   WHERE r.oid = t.typrelid AND r.relkind = 'c'))
 """)
 
 _EXTENSION_SQL = sa.text("""

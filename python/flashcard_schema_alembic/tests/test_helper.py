@@ -288,9 +288,9 @@ def test_in_an_alembic_project(make_db, tmp_path, monkeypatch):
         script = command.revision(cfg, message="nothing", autogenerate=True)
         body = open(script.path).read()
         assert "op." not in body, body
+        command.stamp(cfg, "head")  # check wants the database at head
         if hasattr(command, "check"):  # Alembic 1.9+
             command.check(cfg)
-        command.stamp(cfg, "head")
         conn.execute(sa.text("ALTER TABLE notes DROP COLUMN mood"))
         script = command.revision(cfg, message="mood", autogenerate=True)
         body = open(script.path).read()
