@@ -67,6 +67,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "blockers.h"
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
@@ -343,6 +344,21 @@ DropTakesTables(Node *parsetree, const GuardedExtension *ext)
 }
 
 /*
+ * Whether a statement that takes the tables also drops what depends on the
+ * extension: all but DROP EXTENSION ... RESTRICT (the default) and DROP
+ * OWNED BY ... RESTRICT
+ */
+static bool
+DropCascades(Node *parsetree)
+{
+	if (IsA(parsetree, DropStmt))
+		return ((DropStmt *) parsetree)->behavior == DROP_CASCADE;
+	if (IsA(parsetree, DropOwnedStmt))
+		return ((DropOwnedStmt *) parsetree)->behavior == DROP_CASCADE;
+	return true;
+}
+
+/*
  * Rows of a table Citus distributes: they are on the shards, not in the
  * coordinator's table, and only a query through Citus counts them.
  */
@@ -601,6 +617,14 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 		if (t->rows > 0)
 			tables = lappend(tables, t);
 	}
+	if (tables != NIL && !allow_data_loss)
+		ReportTablesAtStake(command, tables, ext.backstop, false);	/* refuses */
+
+	/*
+	 * The drop goes ahead: first refuse it, in the extension's words, if an
+	 * object outside the extension blocks it (src/blockers.c)
+	 */
+	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree));
 	if (tables == NIL)
 		return;
 	ReportTablesAtStake(command, tables, ext.backstop, allow_data_loss);
