@@ -144,6 +144,31 @@ ExtensionType(const InstalledExtension *ext, const char *name)
 						   ObjectIdGetDatum(ext->namespace));
 }
 
+/* The relation (and column) a column default belongs to, read by its oid */
+static Oid
+DefaultsColumn(Oid objid, AttrNumber *attnum)
+{
+	Relation	catalog;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			relid = InvalidOid;
+
+	/* pg_attrdef has no syscache by oid before PostgreSQL 16: its index */
+	ScanKeyInit(&key, Anum_pg_attrdef_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(objid));
+	catalog = table_open(AttrDefaultRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, AttrDefaultOidIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		relid = ((Form_pg_attrdef) GETSTRUCT(tup))->adrelid;
+		if (attnum != NULL)
+			*attnum = ((Form_pg_attrdef) GETSTRUCT(tup))->adnum;
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return relid;
+}
+
 /* The relation a rule, trigger, policy, table constraint or column default belongs to (read by its oid) */
 static Oid
 OwningRelation(Oid classid, Oid objid)
@@ -163,20 +188,7 @@ OwningRelation(Oid classid, Oid objid)
 	else if (classid == ConstraintRelationId)
 		oidcol = Anum_pg_constraint_oid, relcol = Anum_pg_constraint_conrelid;
 	else if (classid == AttrDefaultRelationId)
-	{
-		/* pg_attrdef has no syscache by oid before PostgreSQL 16: its index */
-		ScanKeyData key;
-		SysScanDesc scan;
-
-		ScanKeyInit(&key, Anum_pg_attrdef_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(objid));
-		catalog = table_open(AttrDefaultRelationId, AccessShareLock);
-		scan = systable_beginscan(catalog, AttrDefaultOidIndexId, true, NULL, 1, &key);
-		if (HeapTupleIsValid(tup = systable_getnext(scan)))
-			relid = ((Form_pg_attrdef) GETSTRUCT(tup))->adrelid;
-		systable_endscan(scan);
-		table_close(catalog, AccessShareLock);
-		return relid;
-	}
+		return DefaultsColumn(objid, NULL);
 	else
 		return InvalidOid;
 	catalog = table_open(classid, AccessShareLock);
@@ -195,7 +207,8 @@ OwningRelation(Oid classid, Oid objid)
 
 /*
  * The object a dependency names, as the user knows it: the view for the
- * rule that makes it one, the relation for one of its columns.
+ * rule that makes it one, the relation for one of its columns, the column
+ * for its default.
  */
 static ObjectAddress
 UserObject(Oid classid, Oid objid, int32 objsubid)
@@ -209,6 +222,15 @@ UserObject(Oid classid, Oid objid, int32 objsubid)
 
 		if (relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW)
 			ObjectAddressSet(addr, RelationRelationId, objid);
+	}
+	else if (classid == AttrDefaultRelationId)
+	{
+		AttrNumber	attnum = InvalidAttrNumber;
+		Oid			relid = DefaultsColumn(objid, &attnum);
+
+		/* a column's default: the column */
+		if (OidIsValid(relid))
+			ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
 	}
 	else if (classid == RewriteRelationId)
 	{
