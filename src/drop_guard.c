@@ -345,16 +345,17 @@ DropTakesTables(Node *parsetree, const GuardedExtension *ext)
 
 /*
  * Whether a statement that takes the tables also drops what depends on the
- * extension: all but DROP EXTENSION ... RESTRICT (the default) and DROP
- * OWNED BY ... RESTRICT
+ * extension, as far as the blockers are concerned: all but DROP EXTENSION
+ * ... RESTRICT (the default).  DROP OWNED BY ... RESTRICT drops the role's
+ * other objects too (its view over reviews goes with the extension): it is
+ * checked as a cascade, and PostgreSQL's own check stands for another
+ * role's object.
  */
 static bool
 DropCascades(Node *parsetree)
 {
 	if (IsA(parsetree, DropStmt))
 		return ((DropStmt *) parsetree)->behavior == DROP_CASCADE;
-	if (IsA(parsetree, DropOwnedStmt))
-		return ((DropOwnedStmt *) parsetree)->behavior == DROP_CASCADE;
 	return true;
 }
 

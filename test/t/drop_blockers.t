@@ -69,8 +69,10 @@ kept_column() {
 installed() { sql "$DB" -c "SELECT count(*) FROM pg_extension WHERE extname = 'flashcard_schema'"; }
 LATEST=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" "$TEST_DIR/../../flashcard_schema.control")
 
-PGOPTIONS="-c client_min_messages=warning" psql -X -q -c "DROP ROLE IF EXISTS $ROLE" -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PW'" >/dev/null
-trap '_cleanup; psql -X -q -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1' EXIT
+OWNER=flashcard_drop_blocker_owner
+PGOPTIONS="-c client_min_messages=warning" psql -X -q -c "DROP ROLE IF EXISTS $ROLE" -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PW'" \
+    -c "DROP ROLE IF EXISTS $OWNER" -c "CREATE ROLE $OWNER SUPERUSER NOLOGIN" >/dev/null
+trap '_cleanup; psql -X -q -c "DROP ROLE IF EXISTS $ROLE" -c "DROP ROLE IF EXISTS $OWNER" >/dev/null 2>&1' EXIT
 newdb $DB
 sql $DB -c "CREATE EXTENSION flashcard_schema" -c "GRANT USAGE ON SCHEMA public TO $ROLE"
 is "$(version $DB)" "$LATEST" "the extension is at the control file's default version"
@@ -187,5 +189,18 @@ $TEMP_REVIEWS" \
    "1.3 with the new library: the same refusal (its event trigger calls the same function)"
 release drop_temp_13
 is "$(refusal "DROP EXTENSION flashcard_schema")|$(installed)" "ok|0" "1.3, the session ended: DROP EXTENSION runs"
+
+# --- DROP OWNED BY the role owning both the extension and a view over reviews -----
+sql $DB -c "SET ROLE $OWNER" -c "CREATE EXTENSION flashcard_schema" -c "CREATE VIEW public.v_owned AS SELECT id FROM public.reviews"
+is "$(refusal "BEGIN; DROP OWNED BY $OWNER; SELECT 1 FROM pg_extension WHERE extname = 'flashcard_schema' HAVING count(*) = 0; ROLLBACK;")" "ok" \
+   "DROP OWNED BY the owner of both the extension and a view over reviews, tables empty: goes ahead (the view is the role's, dropped too)"
+hold drop_temp_owned
+say drop_temp_owned "CREATE TEMP TABLE kept (r public.reviews);"
+is "$(refusal "DROP OWNED BY $OWNER" | head -1)" \
+'ERROR:  2BP01: DROP OWNED cannot drop flashcard_schema while table column "pg_temp_N.kept.r" depends on type "public.reviews"' \
+   "... with another role's temporary table of reviews: refused"
+release drop_temp_owned
+sql $DB -c "DROP OWNED BY $OWNER"
+is "$(installed)" "0" "... the session ended: DROP OWNED runs"
 
 done_testing
