@@ -936,6 +936,10 @@ DirectDependents(RouteCheck *rc, List *members)
 		ObjectAddress stake = *member;	/* what the user sees at stake: the table, the type */
 		Oid			array;
 
+		/* An array type (a member of its own on PostgreSQL 17): its element type */
+		if (member->classId == TypeRelationId && OidIsValid(get_element_type(member->objectId)))
+			ObjectAddressSet(stake, TypeRelationId, get_element_type(member->objectId));
+
 		for (int i = 0; i < 3; i++)
 		{
 			ObjectAddress checked;
@@ -988,7 +992,7 @@ CascadeReaches(RouteCheck *rc, List *members)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(ObjectAddress);
 	ctl.entrysize = sizeof(ObjectAddress);
-	ctl.hcxt = CurrentMemoryContext;
+	ctl.hcxt = CurrentMemoryContext;	/* RefuseBlockedDrop's own context */
 	seen = hash_create("flashcard_schema cascade", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	foreach(lc, members)
 		(void) hash_search(seen, lfirst(lc), HASH_ENTER, NULL);
@@ -1035,9 +1039,14 @@ RefuseBlockedDrop(const char *command, bool cascade)
 	InstalledExtension ext;
 	RouteCheck	rc;
 	List	   *members;
+	MemoryContext cxt;
+	MemoryContext old;
 
 	if (!FindInstalledExtension(&ext))
 		return;
+	/* The walk's lists and lookups, gone when it finds nothing (an error frees them with its parent) */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema drop blockers", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	rc.ext = &ext;
 	rc.blockers = NIL;
 	rc.tables = NIL;
@@ -1048,4 +1057,6 @@ RefuseBlockedDrop(const char *command, bool cascade)
 		DirectDependents(&rc, members);
 	if (rc.blockers != NIL)
 		ReportBlockers(&rc, command, NULL);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
 }
