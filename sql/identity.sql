@@ -108,6 +108,15 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
 SELECT pg_temp.snap('install 1.4 > 1.0 > 1.4');
 DROP EXTENSION flashcard_schema;
 
+-- 1.3 -> 1.4 by the two-step route (docs/operations.md): the column and its
+-- unique index made beforehand, the index taken over by the update
+CREATE EXTENSION flashcard_schema VERSION '1.3';
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id);
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('1.3 > 1.4 (index built beforehand, CONCURRENTLY)');
+DROP EXTENSION flashcard_schema;
+
 -- the default install is the newest revision this package ships (not counting
 -- the pseudo-versions of docs/adoption.md: alembic-<head>, detached)
 SELECT (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1)

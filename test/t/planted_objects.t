@@ -462,7 +462,10 @@ def every_route(label, conn, harness, holder, owns_extension, app):
     step("ALTER EXTENSION flashcard_schema UPDATE TO '1.3'", "55000", "1.4 -> 1.3 with data in its columns: refused")
     step("SET flashcard_schema.allow_data_loss = on; ALTER EXTENSION flashcard_schema UPDATE TO '1.3'; "
          "RESET flashcard_schema.allow_data_loss", "00000", "1.4 -> 1.3 with the loss accepted")
-    step("ALTER EXTENSION flashcard_schema UPDATE TO '1.4'", "00000", "update 1.3 -> 1.4 again")
+    data("ALTER TABLE public.users ADD COLUMN auth0_id pg_catalog.varchar(255); "
+         "CREATE UNIQUE INDEX ix_users_auth0_id ON public.users USING btree (auth0_id)")
+    step("ALTER EXTENSION flashcard_schema UPDATE TO '1.4'", "00000",
+         "update 1.3 -> 1.4 again, taking over the index built beforehand (the two-step route)")
     data("UPDATE public.users SET last_login_at = pg_catalog.now(), auth0_id = 'auth0|1'; "
          "UPDATE public.decks SET level = 'C2', is_premium = true")
     step("SET flashcard_schema.allow_data_loss = on; ALTER EXTENSION flashcard_schema UPDATE TO '1.0'; "
