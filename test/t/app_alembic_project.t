@@ -97,7 +97,9 @@ def versions():
     prev = [re.match(r"flashcard_schema--(.+)--%s\.sql$" % re.escape(latest),
                      os.path.basename(p)).group(1)
             for p in glob.glob(os.path.join(TOP, "flashcard_schema--*--%s.sql" % latest))]
-    prev = [p for p in prev if tuple(map(int, p.split("."))) < tuple(map(int, latest.split(".")))]
+    # revisions only: not adoption's pseudo-versions (alembic-<head>, detached)
+    prev = [p for p in prev if re.fullmatch(r"[0-9]+\.[0-9]+", p)
+            and tuple(map(int, p.split("."))) < tuple(map(int, latest.split(".")))]
     return max(prev, key=lambda v: tuple(map(int, v.split(".")))), latest
 
 

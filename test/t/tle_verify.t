@@ -48,7 +48,8 @@ rows() {  # rows ARGS: how many rows the C verify() gives
 newdb $DB
 mapfile -t VERSIONS < <(sql $DB <<'SQL'
 SELECT version FROM pg_catalog.pg_available_extension_versions
- WHERE name = 'flashcard_schema' ORDER BY pg_catalog.string_to_array(version, '.')::int[];
+ WHERE name = 'flashcard_schema' AND version OPERATOR(pg_catalog.~) '^[0-9]+\.[0-9]+$'
+ ORDER BY pg_catalog.string_to_array(version, '.')::int[];
 SQL
 )
 LATEST=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$TOP/flashcard_schema.control")
