@@ -892,15 +892,21 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 		ProbeLock(lfirst_oid(lc), verb, target);
 }
 
-/* Whether an object lies in another session's temporary schema (a column, a rule: its relation's) */
+/*
+ * Whether an object lies in the temporary schema of another session still
+ * running (a column, a rule: its relation's); one a crashed session left
+ * behind is no one's, and the cascade may drop it
+ */
 static bool
 OtherSessionsTemporary(const ObjectAddress *addr)
 {
 	Oid			owner;
 	Oid			nsp;
+	int			pid;
 
 	OwnerAndSchema(addr, &owner, &nsp);
-	return OidIsValid(nsp) && isAnyTempNamespace(nsp) && !isTempNamespace(nsp);
+	pid = TempSchemaPid(nsp);
+	return pid != 0 && pid != MyProcPid;
 }
 
 /* The extension's members (their addresses), read from pg_depend */
