@@ -316,7 +316,8 @@ TempSchemaPid(Oid nsp)
 			proc = BackendIdGetProc(backend);
 	}
 #endif
-	return proc ? proc->pid : 0;
+	/* A backend reusing the slot has a temporary schema of its own, or none yet */
+	return proc && proc->tempNamespaceId == nsp ? proc->pid : 0;
 }
 
 /* "view \"public.v\"": an object's kind and its qualified name */
