@@ -14,7 +14,10 @@
  * no SPI, no permission check, the caller may already drop them all; for a
  * table Citus distributes, whose rows are on the shards, a count(*) through
  * Citus) and refuses unless flashcard_schema.allow_data_loss is on in the
- * session.
+ * session.  A drop that goes ahead is first checked for objects outside the
+ * extension that would block it (another session's temporary table with a
+ * column of reviews; without CASCADE, the app's view over it), which
+ * src/blockers.c refuses in the extension's words.
  *
  * From 1.4 (the revisions whose contract has the sql_drop trigger) the
  * parse tree is not the only witness: a statement can reach the tables by a
