@@ -5,7 +5,11 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/contract.o src/verify.o src/drop_guard.o src/citus.o src/replication.o
+OBJS = src/flashcard_schema.o src/contract.o src/contract_data.o src/verify.o src/drop_guard.o src/citus.o src/replication.o
+# The schema contract is declared once, in contract/*.tsv; its C form is
+# generated at build time (in the build directory: src/contract_data.c).
+CONTRACT = $(sort $(wildcard $(TOP)/contract/*.tsv))
+EXTRA_CLEAN = src/contract_data.c
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -18,6 +22,8 @@ PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 # ours); PG_FUNCTION_ARGS leaves fcinfo unused by design.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
+# The generated src/contract_data.c (in the build directory) includes contract.h
+PG_CPPFLAGS += -I$(TOP)/src
 
 REGRESS = $(patsubst $(TOP)/sql/%.sql,%,$(sort $(wildcard $(TOP)/sql/*.sql)))
 # The test database is UTF8 whatever the server's locale (the extension
@@ -42,6 +48,11 @@ $(OBJS): $(TOP)/$(EXTENSION).control
 $(OBJS): | $(CURDIR)/src
 $(CURDIR)/src:
 	mkdir -p $@
+
+# The C contract, generated from the declaration.  perl: PostgreSQL's build
+# tools need it anyway (Debian's postgresql-common depends on it).
+src/contract_data.c: $(TOP)/contract/gen_contract.pl $(CONTRACT) | $(CURDIR)/src
+	perl $(TOP)/contract/gen_contract.pl $(TOP)/contract $@
 
 # Tests against a running server, found by the PG* variables (PGHOST,
 # PGPORT, PGUSER...) as for installcheck.  Each kind has its home here;
