@@ -3,6 +3,20 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'" to load this file. \quit
 
+-- Refuse what the schema cannot live with before anything is created: a
+-- database that is not UTF8 (the schema stores Greek text), and a schema or
+-- default_tablespace in which the installing role may not create objects (a
+-- trusted install runs this script as a superuser, so PostgreSQL would not
+-- ask).  One home for these checks: src/install_check.c, through a function
+-- that lives for this call only.
+CREATE FUNCTION @extschema@.flashcard_schema_check_install()
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_check_install'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+SELECT @extschema@.flashcard_schema_check_install();
+DROP FUNCTION @extschema@.flashcard_schema_check_install();
+
 -- Replication: the DROP guard's event trigger (since 1.3) has already said,
 -- before this script ran, which goes first; for this step, which only adds
 -- columns (the contract in src/contract.c says so): the subscribers.
@@ -146,3 +160,26 @@ BEGIN
                  TO pg_database_owner';
 END
 $$;
+
+------------------------------------------------------------------------------
+-- The DROP guard in 1.4 (issue 16)
+------------------------------------------------------------------------------
+--
+-- While any table holds rows, nothing drops them, their keys or their indexes
+-- unless the session set flashcard_schema.allow_data_loss (src/drop_guard.c).
+-- The guard at ddl_command_start now fires on every DDL command: it refuses
+-- ALTER EXTENSION flashcard_schema ADD (a planted member makes a DROP ...
+-- CASCADE of that member drop the whole extension) and DROP INDEX or ALTER
+-- INDEX on an index of a table with rows, and by firing it loads the library
+-- whose object access hook notes each table, key or index dropped while its
+-- table holds rows.  The second trigger, at sql_drop, refuses at the end of
+-- any statement that dropped one, whatever cascade reached it; its ERROR
+-- undoes the statement.  Both fire ALWAYS: session_replication_role =
+-- replica does not switch them off.
+DROP EVENT TRIGGER flashcard_schema_drop_guard;
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+ALTER EVENT TRIGGER flashcard_schema_drop_guard ENABLE ALWAYS;
+CREATE EVENT TRIGGER flashcard_schema_drop_backstop ON sql_drop
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+ALTER EVENT TRIGGER flashcard_schema_drop_backstop ENABLE ALWAYS;

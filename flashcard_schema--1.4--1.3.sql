@@ -143,3 +143,15 @@ BEGIN
                  FROM pg_database_owner';
 END
 $$;
+
+------------------------------------------------------------------------------
+-- The DROP guard in 1.4 (issue 16), undone
+------------------------------------------------------------------------------
+--
+-- 1.3's guard exactly: one trigger at ddl_command_start for four statement
+-- tags, enabled on origin only (sql/identity.sql compares every route).
+DROP EVENT TRIGGER flashcard_schema_drop_backstop;
+DROP EVENT TRIGGER flashcard_schema_drop_guard;
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'ALTER EXTENSION')
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();

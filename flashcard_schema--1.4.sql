@@ -9,19 +9,19 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION flashcard_schema" to load this file. \quit
 
--- Greek text needs a UTF8 database: refuse to install a schema that would
--- fail its own flashcard_schema_assert().
-DO $$
-BEGIN
-    IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.<>) 'UTF8'::pg_catalog.name THEN
-        RAISE EXCEPTION 'flashcard_schema requires a database with encoding UTF8, not %',
-                        pg_catalog.getdatabaseencoding()
-            USING ERRCODE = 'feature_not_supported',
-                  DETAIL = 'The schema stores Greek text; a non-UTF8 database cannot hold it faithfully.',
-                  HINT = 'Create the database with UTF8 encoding, e.g. createdb -E UTF8 -T template0 <name>, and install the extension there.';
-    END IF;
-END
-$$;
+-- Refuse what the schema cannot live with before anything is created: a
+-- database that is not UTF8 (the schema stores Greek text), and a schema or
+-- default_tablespace in which the installing role may not create objects (a
+-- trusted install runs this script as a superuser, so PostgreSQL would not
+-- ask).  One home for these checks: src/install_check.c, through a function
+-- that lives for this call only.
+CREATE FUNCTION @extschema@.flashcard_schema_check_install()
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'flashcard_schema_check_install'
+LANGUAGE C
+SET search_path = pg_catalog, @extschema@, pg_temp;
+SELECT @extschema@.flashcard_schema_check_install();
+DROP FUNCTION @extschema@.flashcard_schema_check_install();
 
 -- Enum types: SQLAlchemy stores the Python member names as labels.
 -- reviewrating is used by no column since 1.3; it stays, as one of the seed's four.
@@ -307,9 +307,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp;
 COMMENT ON FUNCTION @extschema@.flashcard_schema_drop_guard() IS
     'Event trigger: refuse a DROP that would take the tables with their rows, unless flashcard_schema.allow_data_loss is on; before an update, warn about the order replicas must follow';
 
-CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'ALTER EXTENSION')
-    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+-- (The event triggers themselves: at the end of this script.)
 
 -- Scaling out with Citus: one call on the coordinator lays the tables out
 -- over the cluster, in the caller's transaction (src/citus.c; the layout is
@@ -322,3 +320,25 @@ SET search_path = pg_catalog, @extschema@, pg_temp;
 
 COMMENT ON FUNCTION @extschema@.flashcard_schema_distribute(pg_catalog.int4) IS
     'Citus: make users, user_settings, refresh_tokens, decks and cards reference tables, and distribute card_statistics, reviews and user_deck_progress by user_id';
+
+------------------------------------------------------------------------------
+-- The DROP guard in 1.4 (issue 16)
+------------------------------------------------------------------------------
+--
+-- While any table holds rows, nothing drops them, their keys or their indexes
+-- unless the session set flashcard_schema.allow_data_loss (src/drop_guard.c).
+-- The guard at ddl_command_start now fires on every DDL command: it refuses
+-- ALTER EXTENSION flashcard_schema ADD (a planted member makes a DROP ...
+-- CASCADE of that member drop the whole extension) and DROP INDEX or ALTER
+-- INDEX on an index of a table with rows, and by firing it loads the library
+-- whose object access hook notes each table, key or index dropped while its
+-- table holds rows.  The second trigger, at sql_drop, refuses at the end of
+-- any statement that dropped one, whatever cascade reached it; its ERROR
+-- undoes the statement.  Both fire ALWAYS: session_replication_role =
+-- replica does not switch them off.
+CREATE EVENT TRIGGER flashcard_schema_drop_guard ON ddl_command_start
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+ALTER EVENT TRIGGER flashcard_schema_drop_guard ENABLE ALWAYS;
+CREATE EVENT TRIGGER flashcard_schema_drop_backstop ON sql_drop
+    EXECUTE FUNCTION @extschema@.flashcard_schema_drop_guard();
+ALTER EVENT TRIGGER flashcard_schema_drop_backstop ENABLE ALWAYS;

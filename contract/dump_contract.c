@@ -81,13 +81,49 @@ privileges(FILE *f, uint64 bits)
 }
 
 /*
- * The until of a fact whose kind had no until before the declaration
- * (compile with -DSINCE_ONLY to convert a contract.c of that time)
+ * The until of a fact whose kind had no until before the declaration: to
+ * convert a contract.c of that time, compile with -D<KIND>_SINCE_ONLY for
+ * each such kind (-DSINCE_ONLY for all of them).
  */
 #ifdef SINCE_ONLY
-#define UNTIL(fact) STILL
+#define LABELS_SINCE_ONLY
+#define TABLES_SINCE_ONLY
+#define CONSTRAINTS_SINCE_ONLY
+#define INDEXES_SINCE_ONLY
+#define DISTRIBUTION_SINCE_ONLY
+#define EVENT_TRIGGERS_SINCE_ONLY
+#endif
+#define UNTIL_(fact) ((fact)->until)
+#define SINCE_ONLY_(fact) STILL
+#ifdef LABELS_SINCE_ONLY
+#define UNTIL_LABELS SINCE_ONLY_
 #else
-#define UNTIL(fact) ((fact)->until)
+#define UNTIL_LABELS UNTIL_
+#endif
+#ifdef TABLES_SINCE_ONLY
+#define UNTIL_TABLES SINCE_ONLY_
+#else
+#define UNTIL_TABLES UNTIL_
+#endif
+#ifdef CONSTRAINTS_SINCE_ONLY
+#define UNTIL_CONSTRAINTS SINCE_ONLY_
+#else
+#define UNTIL_CONSTRAINTS UNTIL_
+#endif
+#ifdef INDEXES_SINCE_ONLY
+#define UNTIL_INDEXES SINCE_ONLY_
+#else
+#define UNTIL_INDEXES UNTIL_
+#endif
+#ifdef DISTRIBUTION_SINCE_ONLY
+#define UNTIL_DISTRIBUTION SINCE_ONLY_
+#else
+#define UNTIL_DISTRIBUTION UNTIL_
+#endif
+#ifdef EVENT_TRIGGERS_SINCE_ONLY
+#define UNTIL_EVENT_TRIGGERS SINCE_ONLY_
+#else
+#define UNTIL_EVENT_TRIGGERS UNTIL_
 #endif
 
 /* Write each kind of fact to DIR/<kind>.tsv */
@@ -116,7 +152,7 @@ main(int argc, char **argv)
 	{
 		const ContractLabel *x = &contract_labels[i];
 
-		bounds(f, x->since, UNTIL(x));
+		bounds(f, x->since, UNTIL_LABELS(x));
 		str(f, x->type);
 		str(f, x->label);
 		fputc('\n', f);
@@ -128,7 +164,7 @@ main(int argc, char **argv)
 	{
 		const ContractTable *x = &contract_tables[i];
 
-		bounds(f, x->since, UNTIL(x));
+		bounds(f, x->since, UNTIL_TABLES(x));
 		str(f, x->name);
 		fputc('\n', f);
 	}
@@ -156,7 +192,7 @@ main(int argc, char **argv)
 		const ContractConstraint *x = &contract_constraints[i];
 		char		contype[2] = {x->contype, '\0'};
 
-		bounds(f, x->since, UNTIL(x));
+		bounds(f, x->since, UNTIL_CONSTRAINTS(x));
 		str(f, x->table);
 		str(f, x->name);
 		str(f, contype);
@@ -173,7 +209,7 @@ main(int argc, char **argv)
 	{
 		const ContractIndex *x = &contract_indexes[i];
 
-		bounds(f, x->since, UNTIL(x));
+		bounds(f, x->since, UNTIL_INDEXES(x));
 		str(f, x->table);
 		str(f, x->name);
 		str(f, x->unique ? "true" : "false");
@@ -225,7 +261,7 @@ main(int argc, char **argv)
 	{
 		const ContractDistribution *x = &contract_distribution[i];
 
-		bounds(f, x->since, UNTIL(x));
+		bounds(f, x->since, UNTIL_DISTRIBUTION(x));
 		str(f, x->table);
 		str(f, x->column);
 		str(f, x->key);
@@ -233,13 +269,17 @@ main(int argc, char **argv)
 	}
 	fclose(f);
 
-	f = open_kind(dir, "event_triggers", "name");
+	f = open_kind(dir, "event_triggers", "name\tevent\tenabled");
 	for (int i = 0; i < contract_nevent_triggers; i++)
 	{
 		const ContractEventTrigger *x = &contract_event_triggers[i];
 
-		bounds(f, x->since, UNTIL(x));
+		char		enabled[2] = {x->enabled, '\0'};
+
+		bounds(f, x->since, UNTIL_EVENT_TRIGGERS(x));
 		str(f, x->name);
+		str(f, x->event);
+		str(f, enabled);
 		fputc('\n', f);
 	}
 	fclose(f);

@@ -24,6 +24,7 @@ die "usage: $0 CONTRACT_DIR OUTPUT.c\n" unless defined $out;
 # kind (file name) => [struct, fields]; a field is name or name:conversion
 #   str   a C string, NULL for \N (the default)
 #   bool  true or false
+#   char  one character: 'c'
 #   contype  p, u or f: CONSTRAINT_PRIMARY, _UNIQUE or _FOREIGN
 #   acl   privilege names separated by commas: ACL_SELECT | ...
 my @kinds = (
@@ -38,7 +39,7 @@ my @kinds = (
 	[functions => 'ContractFunction', qw(name arguments result implementation)],
 	[function_settings => 'ContractFunctionSetting', qw(setting)],
 	[distribution => 'ContractDistribution', qw(table column key)],
-	[event_triggers => 'ContractEventTrigger', qw(name)],
+	[event_triggers => 'ContractEventTrigger', qw(name event enabled:char)],
 );
 
 my %contype = (p => 'CONSTRAINT_PRIMARY', u => 'CONSTRAINT_UNIQUE',
@@ -156,6 +157,12 @@ for my $kind (@kinds)
 				die "$where: $names[$i + 2] must be true or false\n"
 				  unless $cell =~ /^(true|false)$/;
 				push @c, $cell;
+			}
+			elsif ($conv eq 'char')
+			{
+				die "$where: $names[$i + 2] must be one character\n"
+				  unless $cell =~ /^[A-Za-z0-9]$/;
+				push @c, "'$cell'";
 			}
 			elsif ($conv eq 'contype')
 			{

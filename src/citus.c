@@ -39,6 +39,7 @@
 
 #include "citus.h"
 #include "contract.h"
+#include "drop_guard.h"
 
 /* Citus's catalog of distributed tables, or InvalidOid where Citus is not installed */
 Oid
@@ -377,7 +378,13 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 	(void) set_config_option("client_min_messages", "warning",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
-	/* Local tables: drop the foreign keys and the keys that lack the distribution column */
+	/*
+	 * Local tables: drop the foreign keys and the keys that lack the
+	 * distribution column.  The DROP guard (from 1.4 it refuses dropping
+	 * keys while the tables hold rows) lets this function through: every
+	 * key is added back below, in this transaction.
+	 */
+	GuardSuspend(true);
 	for (int i = 0; i < contract_nconstraints; i++)
 	{
 		const ContractConstraint *c = &contract_constraints[i];
@@ -461,6 +468,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 					   quote_qualified_identifier(schema, c->reftable), c->refcolumns, c->on_delete);
 		Execute(sql, 0, NULL, NULL);
 	}
+	GuardSuspend(false);
 
 	AtEOXact_GUC(true, nestlevel);
 	SPI_finish();

@@ -109,12 +109,18 @@ typedef struct ContractTableGrant
 	uint64		privileges;		/* AclMode bits: ACL_SELECT | ... */
 } ContractTableGrant;
 
-/* An event trigger the extension provides (the DROP guard, since 1.3) */
+/*
+ * An event trigger the extension provides (the DROP guard since 1.3; from
+ * 1.4 it fires on every DDL command and in every session_replication_role,
+ * backed by a second one on sql_drop that sees what was actually dropped)
+ */
 typedef struct ContractEventTrigger
 {
 	int			since;
 	int			until;			/* last revision with this fact, or STILL */
 	const char *name;
+	const char *event;			/* "ddl_command_start" or "sql_drop" */
+	char		enabled;		/* pg_event_trigger.evtenabled: 'O' or 'A' */
 } ContractEventTrigger;
 
 /*

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * drop_guard.h
- *	  Refuse a DROP that would take the extension's tables with their rows.
+ *	  Refuse a DROP that would take the extension's tables, keys or indexes
+ *	  while the tables hold rows.
  *
  *-------------------------------------------------------------------------
  */
@@ -10,6 +11,9 @@
 
 #include "commands/event_trigger.h"
 
+extern void GuardInit(const bool *allow_data_loss);
 extern void GuardDrop(EventTriggerData *trigdata, bool allow_data_loss);
+extern void GuardDroppedObjects(const char *command, bool allow_data_loss);
+extern void GuardSuspend(bool suspend);
 
 #endif							/* FLASHCARD_SCHEMA_DROP_GUARD_H */

@@ -30,6 +30,7 @@
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "install_check.h"
 #include "replication.h"
 #include "verify.h"
 
@@ -121,6 +122,7 @@ _PG_init(void)
 							 0,
 							 CheckAllowDataLoss, NULL, NULL);
 	MarkGUCPrefixReserved("flashcard_schema");
+	GuardInit(&allow_data_loss);
 }
 
 /*
@@ -525,8 +527,11 @@ PG_FUNCTION_INFO_V1(flashcard_schema_drop_guard);
 
 /*
  * Event trigger at ddl_command_start: refuse a DROP that would take the
- * tables' rows; before an update of the extension, warn about the order
- * replicas must follow.
+ * tables' rows (from 1.4 also adding members to the extension, and dropping
+ * or changing an index of a table with rows); before an update of the
+ * extension, warn about the order replicas must follow.  From 1.4 also at
+ * sql_drop: refuse if the statement dropped tables, keys or indexes whose
+ * tables held rows, whatever cascade reached them.
  */
 Datum
 flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
@@ -538,7 +543,9 @@ flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("flashcard_schema_drop_guard() must be called as an event trigger")));
 	trigdata = (EventTriggerData *) fcinfo->context;
-	if (IsA(trigdata->parsetree, AlterExtensionStmt))
+	if (strcmp(trigdata->event, "sql_drop") == 0)
+		GuardDroppedObjects(GetCommandTagName(trigdata->tag), allow_data_loss);
+	else if (IsA(trigdata->parsetree, AlterExtensionStmt))
 		WarnReplicationOrderOnUpdate((AlterExtensionStmt *) trigdata->parsetree);
 	else
 		GuardDrop(trigdata, allow_data_loss);
@@ -559,5 +566,19 @@ flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),
 							   text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(flashcard_schema_check_install);
+
+/*
+ * Called by the first statement of the scripts leading into 1.4: refuse a
+ * database that is not UTF8, and a schema or tablespace the installing role
+ * may not create objects in.
+ */
+Datum
+flashcard_schema_check_install(PG_FUNCTION_ARGS)
+{
+	CheckInstallTarget();
 	PG_RETURN_VOID();
 }

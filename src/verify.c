@@ -2345,9 +2345,20 @@ VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
 	ReleaseSysCacheList(list);
 }
 
+/* How pg_event_trigger.evtenabled reads in a check */
+static const char *
+EventTriggerEnabled(char evtenabled)
+{
+	return evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
+		evtenabled == TRIGGER_DISABLED ? "disabled" :
+		evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only";
+}
+
 /*
  * Check one event trigger of the extension: it exists, belongs to the
- * extension, and fires (a disabled DROP guard no longer guards).
+ * extension, and fires as the revision says (a disabled DROP guard no longer
+ * guards; from 1.4 it fires "always", so that session_replication_role =
+ * replica does not switch it off).
  */
 static void
 VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
@@ -2364,10 +2375,8 @@ VerifyEventTrigger(VerifyContext *cxt, const ContractEventTrigger *c)
 	Check(cxt, "event trigger", c->name, "exists", "event trigger", "event trigger");
 	Check(cxt, "event trigger", c->name, "extension member", EXTENSION_NAME,
 		  MemberOf(cxt, EventTriggerRelationId, evt->oid));
-	Check(cxt, "event trigger", c->name, "enabled", "enabled",
-		  evt->evtenabled == TRIGGER_FIRES_ON_ORIGIN ? "enabled" :
-		  evt->evtenabled == TRIGGER_DISABLED ? "disabled" :
-		  evt->evtenabled == TRIGGER_FIRES_ALWAYS ? "enabled always" : "enabled on replica only");
+	Check(cxt, "event trigger", c->name, "enabled", EventTriggerEnabled(c->enabled),
+		  EventTriggerEnabled(evt->evtenabled));
 	ReleaseSysCache(tup);
 }
 

@@ -181,7 +181,11 @@ SELECT throws_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.2'$$, '55000',
     'downgrade to 1.2 on a distributed install: 55000');
 SELECT is(flashcard_schema_revision(), :'installed', 'after the refused downgrade: still at the installed version');
 SELECT is_empty(:'failing', 'after the refused downgrade: every check passes');
--- With the tables local again, the downgrade goes through.
+-- With the tables local again, the downgrade goes through.  (The keys are
+-- changed by hand while users holds a row: from 1.4 the DROP guard refuses
+-- that unless the session allows it.)
+SET LOCAL flashcard_schema.allow_data_loss = on;
+SET LOCAL client_min_messages = error;
 DELETE FROM pg_catalog.pg_dist_partition;
 ALTER TABLE card_statistics DROP CONSTRAINT card_statistics_pkey, ADD CONSTRAINT card_statistics_pkey PRIMARY KEY (id);
 ALTER TABLE reviews DROP CONSTRAINT reviews_pkey, ADD CONSTRAINT reviews_pkey PRIMARY KEY (id);

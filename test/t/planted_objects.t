@@ -24,7 +24,8 @@ at 1.0, 1.1, 1.2, 1.3 and 1.4; every update step; every downgrade step with data
 at stake (refused), with the loss accepted, and while another session holds
 a conflicting lock (lock_timeout); multi-step updates and downgrades;
 verify(), assert(), status() and revision(); the DROP guard refusing and
-allowing.  Nothing planted may run: no WARNING, no log row, and the planting
+allowing (from 1.4 also DROP INDEX, ALTER INDEX, ALTER EXTENSION ... ADD, and
+what its sql_drop trigger sees dropped).  Nothing planted may run: no WARNING, no log row, and the planting
 role is still not superuser.
 
 The control at the start shows the trap works: the same planted
@@ -442,6 +443,25 @@ def every_route(label, conn, harness, holder, owns_extension):
          "RESET flashcard_schema.allow_data_loss", "00000", "1.4 -> 1.0 in one statement with the loss accepted")
     step("ALTER EXTENSION flashcard_schema UPDATE", "00000", "1.0 -> the default in one statement")
     check_functions("the default")
+    # From 1.4: the guard at ddl_command_start on every command, and the one at
+    # sql_drop (C, through the object access hook): refusing and allowing.
+    step("DROP INDEX public.ix_users_email", "55000", "DROP INDEX with rows: refused by the guard")
+    step("ALTER INDEX public.ix_users_email RENAME TO ix_users_mail", "55000", "ALTER INDEX with rows: refused by the guard")
+    step("CREATE FUNCTION evil.member() RETURNS pg_catalog.int4 LANGUAGE sql AS 'SELECT 1'; "
+         "ALTER EXTENSION flashcard_schema ADD FUNCTION evil.member()", "42501", "ALTER EXTENSION ... ADD: refused by the guard")
+    step("BEGIN; SET LOCAL flashcard_schema.allow_data_loss = on; DROP INDEX public.ix_users_email; ROLLBACK",
+         "00000", "DROP INDEX with the loss accepted")
+    step("BEGIN; SET LOCAL flashcard_schema.allow_data_loss = on; CREATE TABLE evil.own (x pg_catalog.int4); "
+         "CREATE VIEW evil.own_v AS SELECT x FROM evil.own; ALTER EXTENSION flashcard_schema ADD VIEW evil.own_v; "
+         "SET LOCAL flashcard_schema.allow_data_loss = off; DROP TABLE evil.own CASCADE; COMMIT",
+         "55000", "a member planted with the loss accepted, its table dropped with CASCADE: refused at sql_drop")
+    run(conn, "ROLLBACK")
+    if not owns_extension:
+        step("ALTER TABLE public.cards DROP CONSTRAINT cards_deck_id_fkey", "55000",
+             "ALTER TABLE ... DROP CONSTRAINT with rows: refused at sql_drop")
+        step("BEGIN; SET LOCAL flashcard_schema.allow_data_loss = on; "
+             "ALTER TABLE public.cards DROP CONSTRAINT cards_deck_id_fkey; ROLLBACK",
+             "00000", "ALTER TABLE ... DROP CONSTRAINT with the loss accepted")
     step("DROP EXTENSION flashcard_schema", "55000", "DROP EXTENSION with rows: refused by the guard")
     step("DROP SCHEMA public CASCADE", "55000", "DROP SCHEMA public CASCADE with rows: refused by the guard")
     if owns_extension:
