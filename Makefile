@@ -9,7 +9,7 @@ OBJS = src/flashcard_schema.o src/contract.o src/contract_data.o src/verify.o sr
 # The schema contract is declared once, in contract/*.tsv; its C form is
 # generated at build time (in the build directory: src/contract_data.c).
 CONTRACT = $(sort $(wildcard $(TOP)/contract/*.tsv))
-EXTRA_CLEAN = src/contract_data.c
+EXTRA_CLEAN = src/contract_data.c src/contract_revisions.h
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -22,8 +22,9 @@ PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 # ours); PG_FUNCTION_ARGS leaves fcinfo unused by design.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
-# The generated src/contract_data.c (in the build directory) includes contract.h
-PG_CPPFLAGS += -I$(TOP)/src
+# The generated src/contract_data.c (in the build directory) includes contract.h;
+# the sources include the generated src/contract_revisions.h
+PG_CPPFLAGS += -I$(TOP)/src -I$(CURDIR)/src
 
 REGRESS = $(patsubst $(TOP)/sql/%.sql,%,$(sort $(wildcard $(TOP)/sql/*.sql)))
 # The test database is UTF8 whatever the server's locale (the extension
@@ -53,6 +54,10 @@ $(CURDIR)/src:
 # tools need it anyway (Debian's postgresql-common depends on it).
 src/contract_data.c: $(TOP)/contract/gen_contract.pl $(CONTRACT) | $(CURDIR)/src
 	perl $(TOP)/contract/gen_contract.pl $(TOP)/contract $@
+src/contract_revisions.h: $(TOP)/contract/gen_contract.pl $(TOP)/contract/revisions.tsv | $(CURDIR)/src
+	perl $(TOP)/contract/gen_contract.pl --revisions $(TOP)/contract $@
+# (the bitcode files too: with_llvm builds them by a rule of their own)
+$(OBJS) $(OBJS:.o=.bc): src/contract_revisions.h
 
 # Tests against a running server, found by the PG* variables (PGHOST,
 # PGPORT, PGUSER...) as for installcheck.  Each kind has its home here;

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "contract.h"
+#include "contract_revisions.h"
 
 /* Index of a version in the contract, or -1 if this library does not know it */
 int
