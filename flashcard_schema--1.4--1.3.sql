@@ -48,11 +48,14 @@ BEGIN
     END;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
 
-    -- Calling into the library first defines flashcard_schema.allow_data_loss
+    -- Loading the library first defines flashcard_schema.allow_data_loss
     -- (so it reads 'on' or 'off') and makes its check of where the value
     -- came from apply to the value read here: only the session's own
     -- setting counts, never one left by ALTER DATABASE or ALTER ROLE.
-    PERFORM @extschema@.flashcard_schema_revision();
+    -- LOAD, not a call of flashcard_schema_revision(): an overload of it
+    -- whose arguments all have defaults (anyone may create one where the
+    -- schema grants CREATE) would make the call ambiguous (issue 16).
+    EXECUTE 'LOAD ''MODULE_PATHNAME''';
     allow := pg_catalog.current_setting('flashcard_schema.allow_data_loss')
              OPERATOR(pg_catalog.=) 'on'::pg_catalog.text;
 

@@ -12,7 +12,9 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xlog.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "executor/spi.h"
@@ -25,8 +27,10 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
+#include "blockers.h"
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
@@ -279,9 +283,96 @@ QueryText(const char *sql, const char *arg)
 	return result;
 }
 
+/* "text, text, boolean": the types of a row's columns */
+static char *
+ColumnTypes(TupleDesc desc, const Oid *types, int n)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
+						 format_type_be(desc ? TupleDescAttr(desc, i)->atttypid : types[i]));
+	return buf.data;
+}
+
+/*
+ * Refuse a call whose declared result columns are not those the library
+ * fills (types[], the first nshort or all n of them): a superuser may
+ * declare a C symbol with any result, and a row of other columns would be
+ * built out of bounds.  Returns the number of columns declared.
+ */
+static int
+RequireResultColumns(FunctionCallInfo fcinfo, const char *function,
+					 const Oid *types, int nshort, int n)
+{
+	TupleDesc	desc = NULL;
+	int			natts = -1;
+	bool		fits;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) == TYPEFUNC_COMPOSITE)
+		natts = desc->natts;
+	fits = natts == nshort || natts == n;
+	for (int i = 0; fits && i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		fits = !att->attisdropped && att->atttypid == types[i];
+	}
+	if (!fits)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s() is declared with result columns the library does not return", function),
+				 natts < 0 ?
+				 errdetail("The declaration returns no row type; the library returns %d columns (%s).",
+						   n, ColumnTypes(NULL, types, n)) :
+				 errdetail("The declaration has %d columns (%s); the library returns %d (%s).",
+						   natts, ColumnTypes(desc, NULL, natts), n, ColumnTypes(NULL, types, n)),
+				 errhint("Call the extension's own %s(), as its scripts declare it.", function)));
+	return natts;
+}
+
+/*
+ * Refuse a call through a declaration whose arguments are not those the
+ * library reads (a superuser may declare a C symbol with any): a text read
+ * from an integer, or an argument that was never passed, is a wild pointer.
+ */
+static void
+RequireArguments(FunctionCallInfo fcinfo, const char *function, const Oid *types, int n)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	bool		fits = false;
+	StringInfoData declared;
+
+	initStringInfo(&declared);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+
+		fits = proc->pronargs == n && fcinfo->nargs == n;
+		for (int i = 0; i < proc->pronargs; i++)
+		{
+			appendStringInfo(&declared, "%s%s", i > 0 ? ", " : "", format_type_be(proc->proargtypes.values[i]));
+			fits = fits && proc->proargtypes.values[i] == types[i];
+		}
+		ReleaseSysCache(tup);
+	}
+	if (!fits)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s() is declared with arguments the library does not take", function),
+				 errdetail("The declaration takes (%s); the library takes (%s).",
+						   declared.data, ColumnTypes(NULL, types, n)),
+				 errhint("Call the extension's own %s(), as its scripts declare it.", function)));
+}
+
 /* status()'s columns: 1.0 to 1.2 declare the first five, 1.3 three more */
 #define STATUS_COLUMNS_1_0 5
 #define STATUS_COLUMNS 8
+
+static const Oid status_types[STATUS_COLUMNS] = {
+	TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, BOOLOID, BOOLOID, TEXTARRAYOID, TEXTARRAYOID
+};
 
 PG_FUNCTION_INFO_V1(flashcard_schema_status);
 
@@ -308,11 +399,9 @@ flashcard_schema_status(PG_FUNCTION_ARGS)
 	bool		nulls[STATUS_COLUMNS] = {0};
 	int			natts;
 
+	natts = RequireResultColumns(fcinfo, "flashcard_schema_status", status_types,
+								 STATUS_COLUMNS_1_0, STATUS_COLUMNS);
 	InitMaterializedSRF(fcinfo, 0);
-	natts = rsinfo->setDesc->natts;
-	if (natts != STATUS_COLUMNS_1_0 && natts != STATUS_COLUMNS)
-		elog(ERROR, "flashcard_schema_status() declared with %d columns, expected %d or %d",
-			 natts, STATUS_COLUMNS_1_0, STATUS_COLUMNS);
 	RequireInstalledExtension(&ext);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -366,11 +455,23 @@ flashcard_schema_status(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* State for collecting check rows into a tuplestore */
+/* verify()'s columns */
+#define VERIFY_COLUMNS 6
+
+static const Oid verify_types[VERIFY_COLUMNS] = {
+	TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID
+};
+static const Oid verify_arguments[1] = {TEXTOID};
+
+/*
+ * State for collecting check rows: formed in the working context, and put
+ * into the result once the verification is through (an attempt that meets
+ * a concurrent change starts again, and its rows are dropped).
+ */
 typedef struct RowSink
 {
-	Tuplestorestate *store;
 	TupleDesc	desc;
+	List	   *rows;
 } RowSink;
 
 /* Datum for a possibly-NULL C string */
@@ -397,7 +498,14 @@ EmitRow(void *arg, const char *object_type, const char *object_name,
 	nulls[3] = false;
 	values[4] = NullableText(expected, &nulls[4]);
 	values[5] = NullableText(actual, &nulls[5]);
-	tuplestore_putvalues(sink->store, sink->desc, values, nulls);
+	sink->rows = lappend(sink->rows, heap_form_tuple(sink->desc, values, nulls));
+}
+
+/* CheckReset that drops the rows collected so far */
+static void
+ResetRows(void *arg)
+{
+	((RowSink *) arg)->rows = NIL;
 }
 
 PG_FUNCTION_INFO_V1(flashcard_schema_verify);
@@ -412,17 +520,23 @@ flashcard_schema_verify(PG_FUNCTION_ARGS)
 	RowSink		sink;
 	MemoryContext work;
 	MemoryContext old;
+	ListCell   *lc;
 
+	RequireArguments(fcinfo, "flashcard_schema_verify", verify_arguments, 1);
+	RequireResultColumns(fcinfo, "flashcard_schema_verify", verify_types,
+						 VERIFY_COLUMNS, VERIFY_COLUMNS);
 	InitMaterializedSRF(fcinfo, 0);
 	RequireInstalledExtension(&ext);
 	revision = RevisionToCheck(&ext, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0));
 
-	sink.store = rsinfo->setResult;
 	sink.desc = rsinfo->setDesc;
+	sink.rows = NIL;
 	work = VerifyMemory();
 	old = MemoryContextSwitchTo(work);
-	VerifySchema(&ext, revision, EmitRow, &sink);
+	VerifySchemaRetrying(&ext, revision, EmitRow, ResetRows, &sink);
 	MemoryContextSwitchTo(old);
+	foreach(lc, sink.rows)
+		tuplestore_puttuple(rsinfo->setResult, (HeapTuple) lfirst(lc));
 	MemoryContextReset(work);
 	return (Datum) 0;
 }
@@ -451,6 +565,17 @@ EmitFailure(void *arg, const char *object_type, const char *object_name,
 					 expected ? expected : "none", actual ? actual : "none");
 }
 
+/* CheckReset that forgets the checks described so far */
+static void
+ResetFailures(void *arg)
+{
+	FailureList *failures = (FailureList *) arg;
+
+	resetStringInfo(&failures->detail);
+	failures->nchecks = 0;
+	failures->nfailed = 0;
+}
+
 /* Raise an error listing every failing check unless the live schema matches a revision */
 static void
 RequireMatchingSchema(const InstalledExtension *ext, int revision)
@@ -464,7 +589,7 @@ RequireMatchingSchema(const InstalledExtension *ext, int revision)
 	initStringInfo(&failures.detail);
 	failures.nchecks = 0;
 	failures.nfailed = 0;
-	VerifySchema(ext, revision, EmitFailure, &failures);
+	VerifySchemaRetrying(ext, revision, EmitFailure, ResetFailures, &failures);
 	MemoryContextSwitchTo(old);
 
 	/* The error report copies its strings; the next call resets the context */
@@ -503,7 +628,9 @@ flashcard_schema_distribute(PG_FUNCTION_ARGS)
 {
 	InstalledExtension ext;
 	int			revision;
+	static const Oid arguments[1] = {INT4OID};
 
+	RequireArguments(fcinfo, "flashcard_schema_distribute", arguments, 1);
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -546,7 +673,10 @@ flashcard_schema_drop_guard(PG_FUNCTION_ARGS)
 	if (strcmp(trigdata->event, "sql_drop") == 0)
 		GuardDroppedObjects(GetCommandTagName(trigdata->tag), allow_data_loss);
 	else if (IsA(trigdata->parsetree, AlterExtensionStmt))
+	{
 		WarnReplicationOrderOnUpdate((AlterExtensionStmt *) trigdata->parsetree);
+		RefuseBlockedUpdate((AlterExtensionStmt *) trigdata->parsetree);
+	}
 	else
 		GuardDrop(trigdata, allow_data_loss);
 	PG_RETURN_VOID();
@@ -562,10 +692,18 @@ PG_FUNCTION_INFO_V1(flashcard_schema_replication_warning);
 Datum
 flashcard_schema_replication_warning(PG_FUNCTION_ARGS)
 {
+	InstalledExtension ext;
+	static const Oid arguments[2] = {TEXTOID, TEXTOID};
+
+	RequireArguments(fcinfo, "flashcard_schema_replication_warning", arguments, 2);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_VOID();
 	WarnReplicationOrderOfStep(text_to_cstring(PG_GETARG_TEXT_PP(0)),
 							   text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	/* The new library also refuses the step if another role's object blocks it */
+	if (FindInstalledExtension(&ext))
+		RefuseBlockedRoute(&ext, text_to_cstring(PG_GETARG_TEXT_PP(0)),
+						   text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
 }
 

@@ -246,7 +246,7 @@ WarnReplicationOrderOfStep(const char *from, const char *target)
 }
 
 /* The version ALTER EXTENSION ... UPDATE moves to: TO 'x', else the control file's default */
-static char *
+char *
 UpdateTarget(AlterExtensionStmt *stmt)
 {
 	ListCell   *lc;

@@ -22,6 +22,7 @@ typedef struct ReplicationFacts
 extern void ReadReplicationFacts(const InstalledExtension *ext, ReplicationFacts *facts);
 extern Datum NameListArray(List *names);
 extern void WarnReplicationOrderOfStep(const char *from, const char *target);
+extern char *UpdateTarget(AlterExtensionStmt *stmt);
 extern void WarnReplicationOrderOnUpdate(AlterExtensionStmt *stmt);
 
 #endif							/* FLASHCARD_SCHEMA_REPLICATION_H */

@@ -16,6 +16,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -61,6 +62,8 @@
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
@@ -133,6 +136,8 @@ typedef struct VerifyContext
 	void	   *arg;
 	ObjectAddress *members;		/* the extension's members, read once */
 	int			nmembers;
+	Oid		   *functions;		/* the routines of the extension's schema, read once */
+	int			nfunctions;
 	bool		citus;			/* Citus is installed: check each table's layout */
 	bool		distributed;	/* and lays out one of the tables at least */
 	CitusLayout *layouts;		/* per contract_tables[] entry */
@@ -2293,36 +2298,95 @@ FunctionSettings(HeapTuple tup)
 }
 
 /*
- * Check one function of the extension: found by name in the extension's
- * schema (the member, if several overloads are), then what it is and does.
+ * Read the routines of the extension's schema with one scan of pg_depend
+ * (each records its dependency on its schema), so that finding the
+ * extension's functions costs nothing per routine of another schema: tens
+ * of thousands of temporary functions named like the extension's, which any
+ * role with TEMP can create, are never looked at.  (Only the pinned
+ * schemas, pg_catalog and pg_toast, record no such dependencies, and the
+ * extension's tables cannot be created in either.)
  */
 static void
+LoadSchemaFunctions(VerifyContext *cxt)
+{
+	Relation	depend;
+	SysScanDesc scan;
+	ScanKeyData key[2];
+	HeapTuple	tup;
+	int			cap = 16;
+
+	cxt->functions = palloc(sizeof(Oid) * cap);
+	cxt->nfunctions = 0;
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(NamespaceRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(cxt->ext->namespace));
+	depend = table_open(DependRelationId, AccessShareLock);
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->classid != ProcedureRelationId || dep->deptype != DEPENDENCY_NORMAL)
+			continue;
+		if (cxt->nfunctions == cap)
+			cxt->functions = repalloc(cxt->functions, sizeof(Oid) * (cap *= 2));
+		cxt->functions[cxt->nfunctions++] = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+}
+
+static bool ContractHas(int revision, Oid classid, const char *name);
+
+/* Whether any revision of the contract has a function of this name */
+static bool
+ContractFunctionName(const char *name)
+{
+	for (int i = 0; i < contract_nfunctions; i++)
+		if (strcmp(contract_functions[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Check one function of the extension: found among the routines of the
+ * extension's schema (the member, if several overloads are), then what it
+ * is and does.  Returns the routine checked, or InvalidOid.
+ */
+static Oid
 VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
 {
-	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(c->name));
 	HeapTuple	found = NULL;
 	const char *member = NULL;
 	Form_pg_proc proc;
 	Oid			funcoid;
 
-	for (int i = 0; i < list->n_members; i++)
+	for (int i = 0; i < cxt->nfunctions; i++)
 	{
-		HeapTuple	tup = &list->members[i]->tuple;
-		Form_pg_proc p = (Form_pg_proc) GETSTRUCT(tup);
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(cxt->functions[i]));
+		Form_pg_proc p;
 
-		if (p->pronamespace != cxt->ext->namespace)
+		/* Dropped since LoadSchemaFunctions() read it: not there */
+		if (!HeapTupleIsValid(tup))
 			continue;
-		if (found == NULL || member == NULL)
+		p = (Form_pg_proc) GETSTRUCT(tup);
+		if (p->pronamespace == cxt->ext->namespace &&
+			strcmp(NameStr(p->proname), c->name) == 0 &&
+			(found == NULL || member == NULL))
 		{
+			if (found != NULL)
+				ReleaseSysCache(found);
 			found = tup;
 			member = MemberOf(cxt, ProcedureRelationId, p->oid);
 		}
+		else
+			ReleaseSysCache(tup);
 	}
 	if (found == NULL)
 	{
-		ReleaseSysCacheList(list);
 		Check(cxt, "function", c->name, "exists", "function", NULL);
-		return;
+		return InvalidOid;
 	}
 	proc = (Form_pg_proc) GETSTRUCT(found);
 	funcoid = proc->oid;
@@ -2342,7 +2406,49 @@ VerifyFunction(VerifyContext *cxt, const ContractFunction *c)
 		  proc->prosecdef ? "SECURITY DEFINER" : "SECURITY INVOKER");
 	Check(cxt, "function", c->name, "settings", ContractFunctionSettings(cxt),
 		  FunctionSettings(found));
-	ReleaseSysCacheList(list);
+	ReleaseSysCache(found);
+	return funcoid;
+}
+
+/*
+ * Report the routines of the extension's schema named like one of its
+ * functions that are not the one checked: an overload (with defaults, one
+ * that makes the documented calls ambiguous) or a look-alike of a function
+ * this revision does not have.
+ */
+static void
+VerifyOverloads(VerifyContext *cxt, const Oid *checked, int nchecked)
+{
+	for (int i = 0; i < cxt->nfunctions; i++)
+	{
+		Oid			funcoid = cxt->functions[i];
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+		Form_pg_proc p;
+		bool		seen = false;
+		char	   *name;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		p = (Form_pg_proc) GETSTRUCT(tup);
+		name = pstrdup(NameStr(p->proname));
+		/* A member this revision does not have is VerifyMembers()' to report */
+		seen = p->pronamespace != cxt->ext->namespace || !ContractFunctionName(name) ||
+			(IsMember(cxt, ProcedureRelationId, funcoid) &&
+			 !ContractHas(cxt->revision, ProcedureRelationId, name));
+		ReleaseSysCache(tup);
+		for (int j = 0; !seen && j < nchecked; j++)
+			seen = (checked[j] == funcoid);
+		if (!seen)
+		{
+			ObjectAddress addr;
+			char	   *description;
+
+			ObjectAddressSet(addr, ProcedureRelationId, funcoid);
+			description = getObjectDescription(&addr, true);
+			if (description != NULL)
+				Extra(cxt, "function", name, description);
+		}
+	}
 }
 
 /* How pg_event_trigger.evtenabled reads in a check */
@@ -2489,10 +2595,13 @@ VerifyMembers(VerifyContext *cxt)
 void
 VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, void *arg)
 {
-	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0, false, false, NULL};
+	VerifyContext cxt = {ext, revision, emit, arg, NULL, 0, NULL, 0, false, false, NULL};
 	const char *previous = NULL;
+	Oid		   *checked = palloc(sizeof(Oid) * contract_nfunctions);
+	int			nchecked = 0;
 
 	LoadMembers(&cxt);
+	LoadSchemaFunctions(&cxt);
 	LoadLayouts(&cxt);
 
 	VerifyEncoding(&cxt);
@@ -2520,8 +2629,9 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	for (int i = 0; i < contract_nfunctions; i++)
 	{
 		if (CONTRACT_IN(&contract_functions[i], revision))
-			VerifyFunction(&cxt, &contract_functions[i]);
+			checked[nchecked++] = VerifyFunction(&cxt, &contract_functions[i]);
 	}
+	VerifyOverloads(&cxt, checked, nchecked);
 	for (int i = 0; i < contract_nevent_triggers; i++)
 	{
 		if (CONTRACT_IN(&contract_event_triggers[i], revision))
@@ -2529,6 +2639,85 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	}
 
 	VerifyMembers(&cxt);
+}
+
+/* How many times a verification starts again when the catalog changes under it */
+#define VERIFY_ATTEMPTS 5
+
+/*
+ * One attempt of VerifySchemaRetrying(), in a subtransaction: NULL when it
+ * went through, else the internal error it met (any other error is raised).
+ */
+static ErrorData *
+VerifyAttempt(const InstalledExtension *ext, int revision, CheckEmitter emit, void *arg)
+{
+	MemoryContext work = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(work);
+	PG_TRY();
+	{
+		VerifySchema(ext, revision, emit, arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(work);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(work);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(work);
+		CurrentResourceOwner = owner;
+		if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR)
+			ReThrowError(edata);
+	}
+	PG_END_TRY();
+	return edata;
+}
+
+/*
+ * VerifySchema(), started again from scratch when a concurrent DROP or ALTER
+ * removes an object between the scan that found it and the lookup that
+ * describes it: the server's lookups then fail with an internal error
+ * ("cache lookup failed for constraint ..."), which is no fault of the
+ * schema.  Each attempt runs in a subtransaction, so that such an error
+ * leaves nothing behind, and reset() discards what the attempt emitted.
+ * Any other error is raised as it is; a verification that meets a change
+ * in each of VERIFY_ATTEMPTS attempts fails with a serialization failure
+ * (40001), which clients know to retry.
+ */
+void
+VerifySchemaRetrying(const InstalledExtension *ext, int revision, CheckEmitter emit,
+					 CheckReset reset, void *arg)
+{
+	ErrorData  *edata = NULL;
+
+	/* No subtransaction in a parallel operation (PostgreSQL 15 and 16): one attempt */
+	if (IsInParallelMode())
+	{
+		VerifySchema(ext, revision, emit, arg);
+		return;
+	}
+	for (int attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++)
+	{
+		edata = VerifyAttempt(ext, revision, emit, arg);
+		if (edata == NULL)
+			return;
+		ereport(DEBUG1,
+				(errmsg_internal("flashcard_schema: verification attempt %d met a concurrent change: %s",
+								 attempt, edata->message)));
+		reset(arg);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not verify flashcard_schema: its catalog changed during each of %d attempts",
+					VERIFY_ATTEMPTS),
+			 errdetail("The last attempt failed with: %s.", edata->message),
+			 errhint("Run it again once the concurrent schema changes are done.")));
 }
 
 /* Look up the installed extension in pg_extension; false if it is not installed */

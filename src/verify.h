@@ -24,8 +24,13 @@ typedef void (*CheckEmitter) (void *arg, const char *object_type,
 							  const char *object_name, const char *check_name,
 							  bool ok, const char *expected, const char *actual);
 
+/* Discards every check emitted so far (a verification starts again) */
+typedef void (*CheckReset) (void *arg);
+
 extern bool FindInstalledExtension(InstalledExtension *ext);
 extern void VerifySchema(const InstalledExtension *ext, int revision,
 						 CheckEmitter emit, void *arg);
+extern void VerifySchemaRetrying(const InstalledExtension *ext, int revision,
+								 CheckEmitter emit, CheckReset reset, void *arg);
 
 #endif							/* FLASHCARD_SCHEMA_VERIFY_H */

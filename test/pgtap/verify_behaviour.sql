@@ -408,6 +408,75 @@ SELECT results_eq(:'failing',
 SELECT throws_ok('SELECT flashcard_schema_assert()', '42P15', :'drifted', 'whole-row expressions: assert() raises 42P15');
 ROLLBACK TO SAVEPOINT drift;
 
+-- overloads of the extension's functions in its schema (wherever public
+-- still grants CREATE): failing extra rows; those with defaults make the
+-- documented unqualified calls ambiguous, which assert() still reports
+SAVEPOINT drift;
+CREATE FUNCTION public.flashcard_schema_verify(version integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION public.flashcard_schema_status(verbose boolean DEFAULT false) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION public.flashcard_schema_distribute(shard_count text DEFAULT '32') RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT results_eq(:'failing' || ' ORDER BY 2',
+    $$VALUES ('function', 'flashcard_schema_distribute', 'extra', NULL::text, 'function flashcard_schema_distribute(text)'),
+             ('function', 'flashcard_schema_status', 'extra', NULL::text, 'function flashcard_schema_status(boolean)'),
+             ('function', 'flashcard_schema_verify', 'extra', NULL::text, 'function flashcard_schema_verify(integer)')$$,
+    'overloads of the functions in the extension''s schema: one failing extra row each, named by signature');
+SELECT is(pg_temp.assert_detail(), pg_temp.detail_of_verify(), 'overloads: assert()''s DETAIL lists the same rows');
+CREATE FUNCTION public.flashcard_schema_verify(version text DEFAULT NULL, strict boolean DEFAULT false)
+    RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT throws_ok('SELECT * FROM flashcard_schema_verify()', '42725', 'function flashcard_schema_verify() is not unique',
+    'an overload with defaults makes the documented verify() call ambiguous (PostgreSQL''s 42725) ...');
+SELECT throws_like('SELECT flashcard_schema_assert()',
+    '%does not match its expected schema',
+    '... and assert() reports it');
+SELECT matches(pg_temp.assert_detail(), 'function flashcard_schema_verify: extra: expected none, found function flashcard_schema_verify\(text,boolean\)',
+    '... naming the overload by its signature');
+ROLLBACK TO SAVEPOINT drift;
+
+-- temporary functions named like the extension's (any role with TEMP can
+-- create them): not the extension's schema, so no row and no slower lookup
+SAVEPOINT drift;
+CREATE FUNCTION pg_temp.flashcard_schema_verify(version integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION pg_temp.flashcard_schema_assert(x integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT is_empty(:'failing', 'temporary functions named like the extension''s: no failing row');
+ROLLBACK TO SAVEPOINT drift;
+
+-- the C symbols declared with other result columns (a superuser may): a
+-- clean 42804, never a crash (10 OUT columns used to crash the backend)
+SAVEPOINT drift;
+CREATE FUNCTION pg_temp.verify10(version text DEFAULT NULL, OUT a text, OUT b text, OUT c text, OUT d boolean,
+    OUT e text, OUT f text, OUT g text, OUT h text, OUT i text, OUT j text)
+    RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify10()', '42804',
+    'flashcard_schema_verify() is declared with result columns the library does not return',
+    'verify()''s symbol declared with 10 OUT columns: 42804, no crash');
+CREATE FUNCTION pg_temp.verify_ints(version text DEFAULT NULL, OUT a int, OUT b int, OUT c int, OUT d int,
+    OUT e int, OUT f int)
+    RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_ints()', '42804',
+    'flashcard_schema_verify() is declared with result columns the library does not return',
+    'verify()''s symbol declared with 6 integer columns: 42804');
+CREATE FUNCTION pg_temp.verify_set(version text DEFAULT NULL)
+    RETURNS SETOF integer LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_set()', '42804',
+    'flashcard_schema_verify() is declared with result columns the library does not return',
+    'verify()''s symbol declared as a set of integers: 42804');
+CREATE FUNCTION pg_temp.verify_int(version integer) RETURNS SETOF record
+    LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_int(1) AS (a text, b text, c text, d boolean, e text, f text)', '42804',
+    'flashcard_schema_verify() is declared with arguments the library does not take',
+    'verify()''s symbol declared with an integer argument: 42804, no crash');
+CREATE FUNCTION pg_temp.verify_none(OUT a text, OUT b text, OUT c text, OUT d boolean, OUT e text, OUT f text)
+    RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_verify';
+SELECT throws_ok('SELECT * FROM pg_temp.verify_none()', '42804',
+    'flashcard_schema_verify() is declared with arguments the library does not take',
+    'verify()''s symbol declared without its argument: 42804, no crash');
+CREATE FUNCTION pg_temp.status3(OUT a text, OUT b text, OUT c text)
+    RETURNS SETOF record LANGUAGE c AS '$libdir/flashcard_schema', 'flashcard_schema_status';
+SELECT throws_ok('SELECT * FROM pg_temp.status3()', '42804',
+    'flashcard_schema_status() is declared with result columns the library does not return',
+    'status()''s symbol declared with 3 columns: 42804 (was XX000)');
+ROLLBACK TO SAVEPOINT drift;
+
 SELECT is_empty(:'failing', 'after the drift cases: every verify() row is ok again');
 
 SELECT * FROM finish();

@@ -4,7 +4,9 @@
 # From 1.3 the functions run with search_path = pg_catalog, <schema>,
 # pg_temp: a session's temporary types and tables named like every enum and
 # table of the contract (with other labels and columns) leave verify()'s
-# rows exactly as in a clean session, and assert() quiet.  The same objects
+# rows exactly as in a clean session, and assert() quiet; so do temporary
+# functions named like the extension's (verify() finds its functions in the
+# extension's schema, never by name across pg_temp).  The same objects
 # at 1.2 (pg_temp implicitly first) do change verify()'s answer: that is
 # the defect 1.3 fixes, and shows this test can fail.
 #
@@ -27,7 +29,10 @@ CREATE TEMP TABLE card_statistics (id int, status pg_temp.cardstatus);
 CREATE TEMP TABLE reviews (id int, quality pg_temp.reviewrating);
 CREATE INDEX ix_users_email ON users (id);
 CREATE INDEX ix_decks_level ON decks (id);
-CREATE TEMP VIEW flashcard_schema_verify AS SELECT 1 AS ok;"
+CREATE TEMP VIEW flashcard_schema_verify AS SELECT 1 AS ok;
+CREATE FUNCTION pg_temp.flashcard_schema_verify(version integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION pg_temp.flashcard_schema_status(verbose boolean DEFAULT false) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION pg_temp.flashcard_schema_assert(strict integer) RETURNS int LANGUAGE sql AS 'SELECT 1';"
 VERIFY="SELECT object_type, object_name, check_name, ok, expected, actual FROM public.flashcard_schema_verify() ORDER BY 1, 2, 3, 5"
 
 newdb $DB

@@ -1,0 +1,18 @@
+/*-------------------------------------------------------------------------
+ *
+ * blockers.h
+ *	  Refuse an update or downgrade that another role's object would block.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FLASHCARD_SCHEMA_BLOCKERS_H
+#define FLASHCARD_SCHEMA_BLOCKERS_H
+
+#include "nodes/parsenodes.h"
+
+#include "verify.h"
+
+extern void RefuseBlockedUpdate(AlterExtensionStmt *stmt);
+extern void RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target);
+
+#endif							/* FLASHCARD_SCHEMA_BLOCKERS_H */
