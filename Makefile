@@ -78,6 +78,12 @@ PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/verify_memory.sql
 PGTAP_TESTS = $(PGTAP_FIRST) $(filter-out $(PGTAP_FIRST),$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql))))
 PGTAP_FLAGS =
 
+# Start a new revision: contract/revisions.tsv, default_version, and stubs of
+# its scripts and pgTAP contract file (docs/adding-a-revision.md).
+.PHONY: revision
+revision:
+	sh $(TOP)/contract/new_revision.sh $(TOP) "$(REVISION)"
+
 .PHONY: pgtap prove prove-cluster
 pgtap:
 	$(bindir)/dropdb --if-exists $(PGTAP_DB)

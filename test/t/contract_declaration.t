@@ -90,4 +90,36 @@ bad constraints.tsv $'users_pkey\tp' $'users_pkey\tx' \
     "constraints.tsv:$l: contype must be p, u or f" \
     "a constraint type that is not p, u or f"
 
+# make revision: a copy of the tree's control file, declaration and pgTAP directory
+scaffold() {
+    rm -rf "$WORK/tree" && mkdir -p "$WORK/tree/test/pgtap"
+    cp "$TOP/flashcard_schema.control" "$WORK/tree/" && cp -r "$TOP/contract" "$WORK/tree/"
+}
+scaffold
+next=$(awk -F. '{ print $1 "." $2 + 1 }' <<<"$default_version")
+sh "$TOP/contract/new_revision.sh" "$WORK/tree" "$next" >"$WORK/out" 2>"$WORK/err"
+ok $? "make revision REVISION=$next: succeeds"
+is "$(data_lines "$WORK/tree/contract/revisions.tsv" | tail -n 1)" "$next" "make revision: $next is the last revision"
+is "$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$WORK/tree/flashcard_schema.control")" "$next" \
+    "make revision: $next is the control file's default_version"
+ok $([ -f "$WORK/tree/flashcard_schema--$default_version--$next.sql" ] &&
+     [ -f "$WORK/tree/flashcard_schema--$next--$default_version.sql" ] &&
+     [ -f "$WORK/tree/test/pgtap/contract_${next/./_}.sql" ]; echo $?) \
+    "make revision: the update and downgrade stubs and the pgTAP contract file"
+perl "$GEN" "$WORK/tree/contract" "$WORK/tree.c"
+ok $? "make revision: the generator accepts the new declaration"
+sh "$TOP/contract/new_revision.sh" "$WORK/tree" "$next" >/dev/null 2>"$WORK/err"
+is "$?:$(cat "$WORK/err")" "1:make revision: revision $next is already in contract/revisions.tsv" \
+    "make revision: the same revision again is refused"
+scaffold
+sh "$TOP/contract/new_revision.sh" "$WORK/tree" 0.9 >/dev/null 2>"$WORK/err"
+is "$?:$(cat "$WORK/err")" "1:make revision: revision 0.9 does not come after $default_version" \
+    "make revision: a revision before the latest is refused"
+sh "$TOP/contract/new_revision.sh" "$WORK/tree" "" >/dev/null 2>"$WORK/err"
+is "$?:$(cat "$WORK/err")" "2:usage: make revision REVISION=x.y" "make revision without REVISION: the usage"
+diff -r "$TOP/contract" "$WORK/tree/contract" >/dev/null &&
+    cmp -s "$TOP/flashcard_schema.control" "$WORK/tree/flashcard_schema.control" &&
+    [ "$(cd "$WORK/tree" && find . -type f -name '*.sql')" = "" ]
+ok $? "make revision: a refusal changes nothing and writes no file"
+
 done_testing
