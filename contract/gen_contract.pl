@@ -48,6 +48,22 @@ my @kinds = (
 	[event_triggers => 'ContractEventTrigger', qw(name event enabled:char)],
 );
 
+# What names a fact of each kind: two facts with the same name may not both
+# hold in one revision (a change ends the old fact where the new one begins).
+# A field:prefix names by the part of the field before "=".
+my %key = (
+	labels => [qw(type label)],
+	tables => [qw(name)],
+	columns => [qw(table name)],
+	constraints => [qw(table name)],
+	indexes => [qw(name)],
+	table_grants => [qw(grantee)],
+	functions => [qw(name)],
+	function_settings => ['setting:prefix'],
+	distribution => [qw(table)],
+	event_triggers => [qw(name)],
+);
+
 my %contype = (p => 'CONSTRAINT_PRIMARY', u => 'CONSTRAINT_UNIQUE',
 			   f => 'CONSTRAINT_FOREIGN');
 my %acl = map { $_ => "ACL_$_" }
@@ -168,6 +184,7 @@ for my $kind (@kinds)
 	  unless join("\t", @$header) eq join("\t", @names);
 
 	$c .= "\nconst $struct contract_${name}[] = {\n";
+	my %seen;					# name of a fact => [line, since, until] of each
 	for my $row (@$rows)
 	{
 		my ($lineno, $since, $until, @cells) = @$row;
@@ -178,6 +195,23 @@ for my $kind (@kinds)
 		  unless $until eq '\N' || exists $revision{$until};
 		die "$where: until $until is before since $since\n"
 		  if $until ne '\N' && $revision{$until} < $revision{$since};
+		my $key = join("\t", map {
+			my ($f, $how) = split /:/;
+			my ($i) = grep { $names[$_] eq $f } 0 .. $#names;
+			my $v = $row->[$i + 1];
+			$how && $how eq 'prefix' ? (split /=/, $v)[0] : $v;
+		} @{ $key{$name} });
+		my ($from, $to) = ($revision{$since},
+						   $until eq '\N' ? scalar(@versions) : $revision{$until});
+		for my $other (@{ $seen{$key} })
+		{
+			my ($oline, $ofrom, $oto) = @$other;
+			die "$where: overlaps the fact of line $oline (both hold in "
+			  . $versions[$from > $ofrom ? $from : $ofrom]
+			  . "): end one where the other begins\n"
+			  if $from <= $oto && $ofrom <= $to;
+		}
+		push @{ $seen{$key} }, [$lineno, $from, $to];
 		my @c = ($macro[$revision{$since}],
 				 $until eq '\N' ? 'STILL' : $macro[$revision{$until}]);
 		for my $i (0 .. $#fields)

@@ -90,6 +90,16 @@ bad constraints.tsv $'users_pkey\tp' $'users_pkey\tx' \
     "constraints.tsv:$l: contype must be p, u or f" \
     "a constraint type that is not p, u or f"
 
+l=$(line_of columns.tsv $'1.3\t\\N\treviews\tquality')
+o=$(line_of columns.tsv $'1.0\t1.2\treviews\tquality')
+bad columns.tsv $'1.3\t\\N\treviews\tquality' $'1.2\t\\N\treviews\tquality' \
+    "columns.tsv:$l: overlaps the fact of line $o (both hold in 1.2): end one where the other begins" \
+    "a change whose new fact begins before the old one ends"
+l=$(line_of event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard')
+bad event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard' $'1.4\t\\N\tflashcard_schema_drop_guard' \
+    "event_triggers.tsv:$(line_of event_triggers.tsv $'1.4\t\\N\tflashcard_schema_drop_guard'): overlaps the fact of line $l (both hold in 1.4): end one where the other begins" \
+    "the same fact declared twice"
+
 # make revision: a copy of the tree's control file, declaration and pgTAP directory
 scaffold() {
     rm -rf "$WORK/tree" && mkdir -p "$WORK/tree/test/pgtap"
