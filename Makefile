@@ -5,7 +5,7 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/blockers.o src/contract.o src/contract_data.o src/verify.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
+OBJS = src/flashcard_schema.o src/blockers.o src/contract.o src/contract_data.o src/verify.o src/deparse.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
 # The schema contract is declared once, in contract/*.tsv; its C form is
 # generated at build time (in the build directory: src/contract_data.c).
 CONTRACT = $(sort $(wildcard $(TOP)/contract/*.tsv))
@@ -65,7 +65,8 @@ $(OBJS) $(OBJS:.o=.bc): src/contract_revisions.h
 #
 #   make installcheck                    pg_regress: sql/, expected/
 #   make pgtap [PGTAP_TESTS=test/pgtap/x.sql] [PGTAP_FLAGS=-j2]
-#                                        pgTAP files, by pg_prove, in database $(PGTAP_DB)
+#                                        pgTAP files, by pg_prove, each in a copy of
+#                                        database $(PGTAP_DB) (test/lib/pgtap_psql.sh)
 #   make prove [PROVE_TESTS=test/t/x.t] [PROVE_FLAGS=-j2]
 #                                        scripted TAP tests (bash, Python)
 #   make prove-cluster [PROVE_TESTS=test/t/cluster/x.t] [PROVE_FLAGS=-j3]
@@ -74,8 +75,9 @@ $(OBJS) $(OBJS:.o=.bc): src/contract_revisions.h
 PGTAP_DB = pgtap_tests
 # Files that mostly wait (lock timeouts) or loop go first, so that with
 # PGTAP_FLAGS=-jN the others run beside them.
-PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/verify_memory.sql
-PGTAP_TESTS = $(PGTAP_FIRST) $(filter-out $(PGTAP_FIRST),$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql))))
+PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/data_1_4.sql test/pgtap/verify_memory.sql
+PGTAP_ALL = $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql)))
+PGTAP_TESTS = $(filter $(PGTAP_FIRST),$(PGTAP_ALL)) $(filter-out $(PGTAP_FIRST),$(PGTAP_ALL))
 PGTAP_FLAGS =
 
 # Start a new revision: contract/revisions.tsv, default_version, and stubs of
@@ -89,7 +91,12 @@ pgtap:
 	$(bindir)/dropdb --if-exists $(PGTAP_DB)
 	$(bindir)/createdb -E UTF8 -T template0 --lc-collate=C --lc-ctype=C $(PGTAP_DB)
 	$(bindir)/psql -X -q -d $(PGTAP_DB) -c 'CREATE EXTENSION pgtap'
-	cd $(TOP) && pg_prove --psql-bin $(bindir)/psql $(PGTAP_FLAGS) -d $(PGTAP_DB) $(PGTAP_TESTS)
+	cd $(TOP) && PGTAP_PSQL=$(bindir)/psql pg_prove --psql-bin test/lib/pgtap_psql.sh \
+		$(PGTAP_FLAGS) -d $(PGTAP_DB) $(PGTAP_TESTS); \
+	status=$$?; \
+	for f in $(PGTAP_TESTS); do n=$${f##*/}; \
+		$(bindir)/dropdb --if-exists --force $(PGTAP_DB)_$${n%.sql} 2>/dev/null || status=1; done; \
+	exit $$status
 
 prove:
 	cd $(TOP) && PATH="$(bindir):$$PATH" $(PROVE) $(PROVE_FLAGS) $(if $(PROVE_TESTS),$(PROVE_TESTS),test/t/*.t)
@@ -100,3 +107,11 @@ prove-cluster: PROVE_TESTS = test/t/cluster/*.t
 prove-cluster: export FLASHCARD_SCHEMA_TOP = $(TOP)
 prove-cluster:
 	$(prove_installcheck)
+
+# The pg_tle flavor for managed servers (docs/managed.md): one migration per
+# release, tle/flashcard_schema-tle--<version>.sql, generated from the released
+# scripts and the contract (contract/*.tsv) by tle/generate.  Never edited and never committed
+# (.gitignore): a release's migration is what make tle writes from its tree.
+.PHONY: tle
+tle:
+	python3 $(TOP)/tle/generate --pg-config $(PG_CONFIG)

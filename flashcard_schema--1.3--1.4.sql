@@ -32,42 +32,118 @@ DROP FUNCTION @extschema@.flashcard_schema_check_install();
 -- false) and validating the foreign key (one read of decks, finding no
 -- owner_id to look up).
 --
--- Every lock is held until the update commits, so the order is chosen to
--- keep each table blocked as briefly as possible: users first (its unique
--- index, over the largest table, is the longest part), then decks (its
--- foreign key into users needs users' lock, already held), then
--- user_settings, whose two columns are catalog-only and so are locked for the
--- last few milliseconds only.  Each table's lock is taken before anything is
--- changed on it, with a bounded wait (5s unless the session chose its own
--- lock_timeout), and a clear error naming the table when the wait runs out.
+-- Every lock is held until the update commits, so the three tables it
+-- changes are locked together, first, and only when all three can be had at
+-- once: an attempt that cannot get one of them within a few milliseconds
+-- gives back those it got (a subtransaction's locks end with it) and tries
+-- again shortly after.  So the update never holds one table while waiting
+-- for another (an application transaction holding user_settings and reading
+-- users would otherwise deadlock with it, and one side be cancelled after
+-- deadlock_timeout), and never sits for long in a table's lock queue, where
+-- every new reader and writer of that table would queue behind it.  The
+-- whole wait is bounded (5s unless the session chose its own lock_timeout);
+-- when it runs out the update fails with an error naming the table it could
+-- not lock, having changed nothing.  The longest part under the locks is
+-- the unique index over every user.
 --
 -- Written to run on a Citus cluster too (docs/adding-a-revision.md): DDL
 -- through EXECUTE, each statement idempotent (a worker's copy of a reference
 -- table receives it from the coordinator and from its own run of this
--- script); no data is changed.  users and decks are reference tables there.
-
--- users: auth0_id (2026-01-08) with its unique index, avatar_url (2026-01-20)
+-- script); no data is changed.  users, decks and user_settings are reference
+-- tables there.
 DO $$
 DECLARE
     saved pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+    bound pg_catalog.text := CASE WHEN saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text
+                                  THEN '5s'::pg_catalog.text ELSE saved END;
+    deadline pg_catalog.timestamptz := pg_catalog.clock_timestamp()
+                                       OPERATOR(pg_catalog.+) bound::pg_catalog.interval;
+    attempt pg_catalog.text := CASE WHEN bound::pg_catalog.interval OPERATOR(pg_catalog.<) '20ms'::pg_catalog.interval
+                                    THEN bound ELSE '20ms'::pg_catalog.text END;
+    locking pg_catalog.text;
 BEGIN
-    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
-        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
-    END IF;
-    BEGIN
-        EXECUTE 'LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE';
-    EXCEPTION WHEN lock_not_available THEN
-        RAISE EXCEPTION 'could not lock table users to update flashcard_schema to 1.4'
-            USING ERRCODE = 'lock_not_available',
-                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
-                                             pg_catalog.current_setting('lock_timeout')),
-                  HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
-    END;
+    PERFORM pg_catalog.set_config('lock_timeout', attempt, true);
+    LOOP
+        BEGIN
+            locking := 'users';
+            EXECUTE 'LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE';
+            locking := 'decks';
+            EXECUTE 'LOCK TABLE @extschema@.decks IN ACCESS EXCLUSIVE MODE';
+            locking := 'user_settings';
+            EXECUTE 'LOCK TABLE @extschema@.user_settings IN ACCESS EXCLUSIVE MODE';
+            EXIT;
+        EXCEPTION WHEN lock_not_available THEN
+            -- the subtransaction's locks are released: nothing is held now
+            IF pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>=) deadline THEN
+                RAISE EXCEPTION 'could not lock table % to update flashcard_schema to 1.4', locking
+                    USING ERRCODE = 'lock_not_available',
+                          DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
+                                                     bound),
+                          HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
+            END IF;
+        END;
+        PERFORM pg_catalog.pg_sleep(0.005);
+    END LOOP;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
+END
+$$;
+
+-- users: auth0_id (2026-01-08) with its unique index, avatar_url (2026-01-20)
+--
+-- Building ix_users_auth0_id is the one long part (it reads every user).
+-- A superuser may build it beforehand without blocking writers, and this
+-- update then takes it over (docs/operations.md, "Updating to 1.4 with a
+-- large users table"):
+--     ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+--     CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id);
+-- Only exactly that column and a valid index of exactly that definition are
+-- taken over; anything else under those names is refused, nothing changed.
+DO $$
+DECLARE
+    idx pg_catalog.regclass := pg_catalog.to_regclass('@extschema@.ix_users_auth0_id');
+    valid pg_catalog.bool;
+    def pg_catalog.text;
+    tail pg_catalog.text;
+BEGIN
+    IF idx IS NOT NULL THEN
+        SELECT x.indisvalid, pg_catalog.pg_get_indexdef(x.indexrelid)
+          INTO valid, def
+          FROM pg_catalog.pg_index x
+         WHERE x.indexrelid OPERATOR(pg_catalog.=) idx
+           AND x.indrelid OPERATOR(pg_catalog.=) '@extschema@.users'::pg_catalog.regclass;
+        IF def IS NULL OR NOT def OPERATOR(pg_catalog.~) '^CREATE UNIQUE INDEX ix_users_auth0_id ON (\S+\.)?users USING btree \(auth0_id\)$' THEN
+            RAISE EXCEPTION 'index ix_users_auth0_id is not the index revision 1.4 creates'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = pg_catalog.format('It is defined as: %s. Nothing was changed.',
+                                                 COALESCE(def, pg_catalog.format('an index of another table, %s', idx))),
+                      HINT = 'Drop it, then run the update again (it builds the index), or build it as docs/operations.md shows.';
+        ELSIF NOT valid THEN
+            RAISE EXCEPTION 'index ix_users_auth0_id is invalid'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A CREATE INDEX CONCURRENTLY that did not finish leaves an invalid index. Nothing was changed.',
+                      HINT = 'Drop it (DROP INDEX CONCURRENTLY ix_users_auth0_id), then build it again or let the update build it.';
+        END IF;
+    END IF;
 
     EXECUTE 'ALTER TABLE @extschema@.users
                  ADD COLUMN IF NOT EXISTS auth0_id pg_catalog.varchar(255),
                  ADD COLUMN IF NOT EXISTS avatar_url pg_catalog.varchar(500)';
+    -- the last two columns, as the contract has them (also when auth0_id was added beforehand)
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%s', a.attname,
+                                     pg_catalog.format_type(a.atttypid, a.atttypmod),
+                                     CASE WHEN a.attnotnull OR a.atthasdef THEN ' (not null or default)' ELSE '' END),
+                                 ', ' ORDER BY a.attnum DESC)
+      INTO tail
+      FROM (SELECT * FROM pg_catalog.pg_attribute
+             WHERE attrelid OPERATOR(pg_catalog.=) '@extschema@.users'::pg_catalog.regclass
+               AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped
+             ORDER BY attnum DESC LIMIT 2) a;
+    IF tail OPERATOR(pg_catalog.<>) 'avatar_url character varying(500), auth0_id character varying(255)'::pg_catalog.text THEN
+        RAISE EXCEPTION 'table users does not end with the columns revision 1.4 adds'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = pg_catalog.format('Its last columns, last first: %s; expected avatar_url character varying(500), auth0_id character varying(255). Nothing was changed.', tail),
+                  HINT = 'Drop the column added by hand, then run the update again.';
+    END IF;
     EXECUTE 'COMMENT ON COLUMN @extschema@.users.auth0_id IS ''Auth0 user identifier (sub claim)''';
     EXECUTE 'COMMENT ON COLUMN @extschema@.users.avatar_url IS ''S3 key for user avatar (e.g., avatars/{user_id}/{uuid}.jpg)''';
     EXECUTE 'CREATE UNIQUE INDEX IF NOT EXISTS ix_users_auth0_id ON @extschema@.users USING btree (auth0_id)';
@@ -77,23 +153,7 @@ $$;
 -- decks: is_premium (2026-01-15) and owner_id (2026-01-16), their indexes,
 -- and owner_id's foreign key into users
 DO $$
-DECLARE
-    saved pg_catalog.text := pg_catalog.current_setting('lock_timeout');
 BEGIN
-    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
-        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
-    END IF;
-    BEGIN
-        EXECUTE 'LOCK TABLE @extschema@.decks IN ACCESS EXCLUSIVE MODE';
-    EXCEPTION WHEN lock_not_available THEN
-        RAISE EXCEPTION 'could not lock table decks to update flashcard_schema to 1.4'
-            USING ERRCODE = 'lock_not_available',
-                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
-                                             pg_catalog.current_setting('lock_timeout')),
-                  HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
-    END;
-    PERFORM pg_catalog.set_config('lock_timeout', saved, true);
-
     -- A constant default: stored once in the catalog (attmissingval), no rewrite.
     EXECUTE 'ALTER TABLE @extschema@.decks
                  ADD COLUMN IF NOT EXISTS is_premium pg_catalog.bool NOT NULL DEFAULT false,
@@ -115,26 +175,9 @@ BEGIN
 END
 $$;
 
--- user_settings: preferred_language (2025-12-19) and theme (2026-01-13);
--- catalog-only, so locked last
+-- user_settings: preferred_language (2025-12-19) and theme (2026-01-13)
 DO $$
-DECLARE
-    saved pg_catalog.text := pg_catalog.current_setting('lock_timeout');
 BEGIN
-    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
-        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
-    END IF;
-    BEGIN
-        EXECUTE 'LOCK TABLE @extschema@.user_settings IN ACCESS EXCLUSIVE MODE';
-    EXCEPTION WHEN lock_not_available THEN
-        RAISE EXCEPTION 'could not lock table user_settings to update flashcard_schema to 1.4'
-            USING ERRCODE = 'lock_not_available',
-                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
-                                             pg_catalog.current_setting('lock_timeout')),
-                  HINT = 'Retry the update when the long-running transaction has finished, or raise lock_timeout for this session.';
-    END;
-    PERFORM pg_catalog.set_config('lock_timeout', saved, true);
-
     EXECUTE 'ALTER TABLE @extschema@.user_settings
                  ADD COLUMN IF NOT EXISTS preferred_language pg_catalog.varchar(10),
                  ADD COLUMN IF NOT EXISTS theme pg_catalog.varchar(10)';

@@ -7,7 +7,10 @@
 -- Revision 1.4: columns, indexes and the foreign key (issue 18)
 ------------------------------------------------------------------------------
 --
--- Lock the three tables (bounded wait, as in every step), then refuse to
+-- Lock the three tables, all at once or none (as the update to 1.4 does,
+-- and for the same reasons: no deadlock with a transaction that holds one of
+-- them and wants another, no long stay in a lock queue), within a bounded
+-- wait (5s unless the session chose its own lock_timeout); then refuse to
 -- discard data unless the session accepted the loss with
 -- flashcard_schema.allow_data_loss.  The rows are counted under the locks,
 -- so none can arrive between the count and the drop.  Dropping a column only
@@ -17,6 +20,12 @@
 DO $$
 DECLARE
     saved pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+    bound pg_catalog.text := CASE WHEN saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text
+                                  THEN '5s'::pg_catalog.text ELSE saved END;
+    deadline pg_catalog.timestamptz := pg_catalog.clock_timestamp()
+                                       OPERATOR(pg_catalog.+) bound::pg_catalog.interval;
+    attempt pg_catalog.text := CASE WHEN bound::pg_catalog.interval OPERATOR(pg_catalog.<) '20ms'::pg_catalog.interval
+                                    THEN bound ELSE '20ms'::pg_catalog.text END;
     coordinator pg_catalog.bool := true;
     allow pg_catalog.bool;
     locking pg_catalog.text;
@@ -29,23 +38,28 @@ DECLARE
     held pg_catalog.text;
     total pg_catalog.int8;
 BEGIN
-    IF saved OPERATOR(pg_catalog.=) '0'::pg_catalog.text THEN
-        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
-    END IF;
-    BEGIN
-        locking := 'users';
-        EXECUTE 'LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE';
-        locking := 'decks';
-        EXECUTE 'LOCK TABLE @extschema@.decks IN ACCESS EXCLUSIVE MODE';
-        locking := 'user_settings';
-        EXECUTE 'LOCK TABLE @extschema@.user_settings IN ACCESS EXCLUSIVE MODE';
-    EXCEPTION WHEN lock_not_available THEN
-        RAISE EXCEPTION 'could not lock table % to downgrade flashcard_schema to 1.3', locking
-            USING ERRCODE = 'lock_not_available',
-                  DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
-                                             pg_catalog.current_setting('lock_timeout')),
-                  HINT = 'Retry the downgrade when the long-running transaction has finished, or raise lock_timeout for this session.';
-    END;
+    PERFORM pg_catalog.set_config('lock_timeout', attempt, true);
+    LOOP
+        BEGIN
+            locking := 'users';
+            EXECUTE 'LOCK TABLE @extschema@.users IN ACCESS EXCLUSIVE MODE';
+            locking := 'decks';
+            EXECUTE 'LOCK TABLE @extschema@.decks IN ACCESS EXCLUSIVE MODE';
+            locking := 'user_settings';
+            EXECUTE 'LOCK TABLE @extschema@.user_settings IN ACCESS EXCLUSIVE MODE';
+            EXIT;
+        EXCEPTION WHEN lock_not_available THEN
+            -- the subtransaction's locks are released: nothing is held now
+            IF pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>=) deadline THEN
+                RAISE EXCEPTION 'could not lock table % to downgrade flashcard_schema to 1.3', locking
+                    USING ERRCODE = 'lock_not_available',
+                          DETAIL = pg_catalog.format('Another transaction held a conflicting lock for longer than lock_timeout (%s). Nothing was changed.',
+                                                     bound),
+                          HINT = 'Retry the downgrade when the long-running transaction has finished, or raise lock_timeout for this session.';
+            END IF;
+        END;
+        PERFORM pg_catalog.pg_sleep(0.005);
+    END LOOP;
     PERFORM pg_catalog.set_config('lock_timeout', saved, true);
 
     -- Loading the library first defines flashcard_schema.allow_data_loss

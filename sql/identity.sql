@@ -108,10 +108,20 @@ ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
 SELECT pg_temp.snap('install 1.4 > 1.0 > 1.4');
 DROP EXTENSION flashcard_schema;
 
--- the default install is the newest version this package ships
+-- 1.3 -> 1.4 by the two-step route (docs/operations.md): the column and its
+-- unique index made beforehand, the index taken over by the update
+CREATE EXTENSION flashcard_schema VERSION '1.3';
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id);
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
+SELECT pg_temp.snap('1.3 > 1.4 (index built beforehand, CONCURRENTLY)');
+DROP EXTENSION flashcard_schema;
+
+-- the default install is the newest revision this package ships (not counting
+-- the pseudo-versions of docs/adoption.md: alembic-<head>, detached)
 SELECT (SELECT version FROM snapshot WHERE route = 'default install' LIMIT 1)
        = (SELECT version FROM pg_available_extension_versions
-           WHERE name = 'flashcard_schema'
+           WHERE name = 'flashcard_schema' AND version ~ '^[0-9]+\.[0-9]+$'
            ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1) AS default_is_newest;
 
 -- each route against the fresh install of its version: no row means identical

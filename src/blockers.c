@@ -798,11 +798,18 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 	int			a = ContractRevision(from);
 	int			b = ContractRevision(target);
 	RouteCheck	rc = {ext, NIL, NIL};
-	const char *verb = b > a ? "update" : "downgrade";
+	const char *verb;
 	ListCell   *lc;
 
+	/*
+	 * An adopted database (docs/adoption.md) first steps to its base, which
+	 * alters no column another object could depend on: check from there.
+	 */
+	if (a < 0 && ContractAlembicRevision(from) >= 0)
+		a = contract_alembic[ContractAlembicRevision(from) - ALEMBIC_REVISIONS].base;
 	if (a < 0 || b < 0 || a == b)
 		return;
+	verb = b > a ? "update" : "downgrade";
 	RefuseAmbiguousOverloads(ext, verb, target);
 	for (int r = a; r != b; r += (b > a ? 1 : -1))
 		CheckStep(&rc, r, r + (b > a ? 1 : -1));

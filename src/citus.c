@@ -185,9 +185,25 @@ Cell(uint64 r, int i)
 }
 
 /*
+ * Whether a failed answer of run_command_on_workers() says that the worker
+ * could not be reached (Citus's own words for it), rather than that the
+ * worker ran the command and refused it.
+ */
+static bool
+IsConnectionFailure(const char *answer)
+{
+	return answer == NULL ||
+		strncmp(answer, "failed to connect to ", 21) == 0 ||
+		strncmp(answer, "failed to send query to ", 24) == 0 ||
+		strcmp(answer, "connection lost") == 0 ||
+		strcmp(answer, "query result unavailable") == 0;
+}
+
+/*
  * Row r of the last OnWorkers() result: its answer, and the worker as
  * host:port in *node; an error if the command failed there ("could not
- * <what> on worker host:port").
+ * <what> on worker host:port"): a connection failure when the worker could
+ * not be reached, otherwise the worker is not in a state to take part.
  */
 static char *
 WorkerAnswer(uint64 r, const char *what, char **node)
@@ -197,9 +213,10 @@ WorkerAnswer(uint64 r, const char *what, char **node)
 	*node = psprintf("%s:%s", Cell(r, 1), Cell(r, 2));
 	if (strcmp(Cell(r, 3), "t") != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_CONNECTION_FAILURE),
+				(errcode(IsConnectionFailure(answer) ? ERRCODE_CONNECTION_FAILURE
+						 : ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("could not %s on worker %s", what, *node),
-				 errdetail("The worker answered: %s", answer ? answer : "nothing")));
+				 errdetail("The worker answered: %s.", answer ? answer : "nothing")));
 	return answer;
 }
 
@@ -351,7 +368,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 		if (layouts[i].method != '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("table %s of flashcard_schema is already a Citus table", names[i]),
+					 errmsg("table \"%s\" of flashcard_schema is already a Citus table", names[i]),
 					 errdetail("flashcard_schema_distribute() lays out all the tables at once, from local tables."),
 					 errhint("Undo the partial layout with undistribute_table(), then run flashcard_schema_distribute() again.")));
 	}

@@ -168,4 +168,57 @@ extern const int contract_nevent_triggers;
 
 extern int	ContractRevision(const char *version);
 
+/*
+ * Databases the application's own Alembic migrations made, before they were
+ * under the extension (docs/adoption.md).  Each is a pseudo-revision, named
+ * "alembic-<Alembic revision id>", that CREATE EXTENSION ... VERSION adopts in
+ * place and that updates to its base revision.  It stands outside the linear
+ * order of contract_versions[]: no fact names it, nothing updates or
+ * downgrades to it.  Its contract is its base revision's, less what the
+ * application's migrations never made (contract_alembic_differences[], the
+ * contract's "accepted differences").  verify() numbers it
+ * ALEMBIC_REVISION(index), above every revision, and checks it as its base
+ * with those differences applied.
+ *
+ * (Issue 20 replaces this model with a generated declaration; until then the
+ * pseudo-revisions are kept apart from the linear facts above.)
+ */
+typedef struct ContractAlembic
+{
+	const char *version;		/* "alembic-d606f59197e7" */
+	int			base;			/* index into contract_versions */
+} ContractAlembic;
+
+/* What a database of the application's migrations has instead of the contract's */
+typedef enum ContractAlembicKind
+{
+	ALEMBIC_DEFAULT,			/* column "table.name" has default "value" (NULL: none) */
+	ALEMBIC_NO_LABEL,			/* enum "table" lacks label "name" */
+	ALEMBIC_NO_TYPE,			/* enum "table" does not exist */
+	ALEMBIC_NO_INDEX			/* index "name" of "table" does not exist */
+} ContractAlembicKind;
+
+typedef struct ContractAlembicDifference
+{
+	ContractAlembicKind kind;
+	const char *table;			/* or type */
+	const char *name;			/* column, label or index; NULL for a type */
+	const char *value;			/* ALEMBIC_DEFAULT: the migrations' default, or NULL */
+} ContractAlembicDifference;
+
+/* verify()'s number for the index-th pseudo-revision: above every revision */
+#define ALEMBIC_REVISIONS 1000
+#define ALEMBIC_REVISION(index) (ALEMBIC_REVISIONS + (index))
+#define IS_ALEMBIC_REVISION(revision) ((revision) >= ALEMBIC_REVISIONS)
+
+extern const ContractAlembic contract_alembic[];
+extern const int contract_nalembic;
+extern const ContractAlembicDifference contract_alembic_differences[];
+extern const int contract_nalembic_differences;
+
+extern int	ContractAlembicRevision(const char *version);
+extern const ContractAlembicDifference *ContractAlembicDifferenceOf(ContractAlembicKind kind,
+																	 const char *table,
+																	 const char *name);
+
 #endif							/* FLASHCARD_SCHEMA_CONTRACT_H */

@@ -196,6 +196,18 @@ RequireInstalledExtension(InstalledExtension *ext)
 }
 
 /*
+ * A version's contract revision: a revision, or a pseudo-revision (an
+ * adopted Alembic database, numbered by ALEMBIC_REVISION()); -1 if unknown.
+ */
+static int
+RevisionOf(const char *version)
+{
+	int			revision = ContractRevision(version);
+
+	return revision >= 0 ? revision : ContractAlembicRevision(version);
+}
+
+/*
  * The contract revision to check: the version argument if given (validated),
  * otherwise the installed one.
  */
@@ -206,7 +218,7 @@ RevisionToCheck(const InstalledExtension *ext, text *arg)
 
 	if (arg == NULL)
 	{
-		revision = ContractRevision(ext->version);
+		revision = RevisionOf(ext->version);
 		if (revision < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -223,7 +235,7 @@ RevisionToCheck(const InstalledExtension *ext, text *arg)
 		int			len = strlen(version);
 		char	   *shown = version;
 
-		revision = ContractRevision(version);
+		revision = RevisionOf(version);
 		if (revision >= 0)
 			return revision;
 
@@ -236,7 +248,7 @@ RevisionToCheck(const InstalledExtension *ext, text *arg)
 					 errmsg("flashcard_schema version must not be empty"),
 					 errhint("Known versions are: %s. Pass NULL for the installed one.",
 							 KnownVersions())));
-		else if (!IsVersionShaped(version, len))
+		else if (!IsVersionShaped(version, len) && strncmp(version, "alembic-", 8) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid flashcard_schema version \"%s\"", shown),
@@ -643,6 +655,11 @@ flashcard_schema_distribute(PG_FUNCTION_ARGS)
 				 errdetail("shard_count was %d.", PG_GETARG_INT32(0))));
 	RequireInstalledExtension(&ext);
 	revision = RevisionToCheck(&ext, NULL);
+	if (IS_ALEMBIC_REVISION(revision))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("flashcard_schema %s is an adopted database not yet updated", ext.version),
+				 errhint("Run ALTER EXTENSION flashcard_schema UPDATE first.")));
 	/* Citus first (the clearest refusal), then the schema, then the cluster */
 	RequireCitus();
 	RequireMatchingSchema(&ext, revision);

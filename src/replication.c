@@ -108,7 +108,7 @@ NameListArray(List *names)
 	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-/* "a, b, c" */
+/* "\"a\", \"b\", \"c\"": names quoted, as in PostgreSQL's messages */
 static char *
 JoinNames(List *names)
 {
@@ -117,13 +117,13 @@ JoinNames(List *names)
 
 	initStringInfo(&buf);
 	foreach(lc, names)
-		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", (char *) lfirst(lc));
+		appendStringInfo(&buf, "%s\"%s\"", buf.len > 0 ? ", " : "", (char *) lfirst(lc));
 	return buf.data;
 }
 
 /*
  * The columns a route between two known revisions changes in place (same
- * table and name in both, another fact: a new type), as "table.column, ...";
+ * table and name in both, another fact: a new type), as "\"table.column\", ...";
  * NULL when it changes none.
  */
 static char *
@@ -145,7 +145,7 @@ ChangedColumns(int from, int to)
 			if (CONTRACT_IN(d, to) && strcmp(c->table, d->table) == 0 &&
 				strcmp(c->name, d->name) == 0)
 			{
-				appendStringInfo(&buf, "%s%s.%s", buf.len > 0 ? ", " : "", c->table, c->name);
+				appendStringInfo(&buf, "%s\"%s.%s\"", buf.len > 0 ? ", " : "", c->table, c->name);
 				break;
 			}
 		}

@@ -10,6 +10,8 @@
 # Needs flashcard_schema built and installed, and pgTAP.  Knobs (environment):
 #   CALLS=2000    verify() calls timed        RUNS=10   pgTAP runs timed
 #   MEM_CALLS=10000  calls between the two memory readings
+#   SQL_CALLS=200 calls of the pg_tle flavor's SQL verify() timed (needs cc and
+#                 pg_config for tle/generate; left out without them)
 # Wall-clock numbers are noisy on a shared machine: run it more than once.
 set -euo pipefail
 
@@ -23,6 +25,7 @@ fi
 CALLS=${CALLS:-2000}
 RUNS=${RUNS:-10}
 MEM_CALLS=${MEM_CALLS:-10000}
+SQL_CALLS=${SQL_CALLS:-200}
 WARMUP=100
 DB=bench_verify
 WORK=$(mktemp -d)
@@ -316,6 +319,21 @@ NCHECKS=$("${PSQL[@]}" -At -c 'SELECT count(*) FROM flashcard_schema_verify()')
 echo "== flashcard_schema $("${PSQL[@]}" -At -c 'SELECT flashcard_schema_revision()'): verify() makes $NCHECKS checks; the pgTAP equivalent is $NASSERT assertions (all pass)"
 
 # ---------------------------------------------------------------------------
+# The pg_tle flavor's verify() (SQL, tle/verify.plpgsql; docs/managed.md), made
+# by tle/generate to check this install (the C flavor's contract) beside the
+# C one: timed the same way when a C compiler and pg_config are at hand.
+# ---------------------------------------------------------------------------
+SQL_VERIFY=
+if python3 "$(dirname "$0")/../../tle/generate" --pg-config "${PG_CONFIG:-pg_config}" \
+        --verify-function tle_bench --contract c >"$WORK/sql_verify.sql" 2>"$WORK/sql_verify.err"; then
+    "${PSQL[@]}" -c 'CREATE SCHEMA tle_bench' -f "$WORK/sql_verify.sql" \
+        -c "ALTER FUNCTION tle_bench.flashcard_schema_verify(text) SET search_path = pg_catalog, public, pg_temp" >/dev/null
+    SQL_VERIFY=1
+else
+    echo "(no timing of the SQL verify(): tle/generate failed: $(head -1 "$WORK/sql_verify.err"))"
+fi
+
+# ---------------------------------------------------------------------------
 # Timing, all in one session (one backend).
 # ---------------------------------------------------------------------------
 {
@@ -339,6 +357,8 @@ BEGIN
         t0 := clock_timestamp();
         IF what = 'verify' THEN
             PERFORM count(*) FROM flashcard_schema_verify();
+        ELSIF what = 'sqlverify' THEN
+            PERFORM count(*) FROM tle_bench.flashcard_schema_verify();
         ELSIF what = 'assert' THEN
             PERFORM flashcard_schema_assert();
         ELSE
@@ -377,6 +397,17 @@ SELECT format('pgTAP, the same checks as %s assertions: %s ms/run in one server-
 SELECT format('ratio: %sx (pgTAP function / verify()), %sx (pgTAP file / verify())',
               round((:pgtap_ms / :verify_ms)::numeric), round((:file_ms / :verify_ms)::numeric));
 SQL
+    if [ -n "$SQL_VERIFY" ]; then
+        cat <<SQL
+\\o /dev/null
+CALL pg_temp.bench('sqlverify', $WARMUP);
+\\o
+CALL pg_temp.bench('sqlverify', $SQL_CALLS) \\gset sql_
+SELECT format('pg_tle flavor, SQL verify(): %s ms/call (%s calls), %sx the C verify(); pgTAP function / SQL verify(): %sx, pgTAP file / SQL verify(): %sx',
+              round(:sql_ms::numeric, 2), $SQL_CALLS, round((:sql_ms / :verify_ms)::numeric),
+              round((:pgtap_ms / :sql_ms)::numeric, 1), round((:file_ms / :sql_ms)::numeric, 1));
+SQL
+    fi
 } >"$WORK/timing.sql"
 "${PSQL[@]}" -f "$WORK/timing.sql"
 echo "verify() in the first backend after CREATE EXTENSION: $FIRST_MS ms/call$(faults minflt) (timing backend above$(faults minflt2))"

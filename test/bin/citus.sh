@@ -64,9 +64,10 @@ fi
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
 # Citus's build dependencies (its configure needs zstd, lz4, curl and Kerberos's
-# headers; the server headers of PostgreSQL 17 include ICU's)
-PACKAGES=(build-essential "postgresql-server-dev-$major" libzstd-dev liblz4-dev
-    libcurl4-openssl-dev libkrb5-dev libicu-dev)
+# headers; the server headers of PostgreSQL 17 include ICU's; a server built
+# from source, PostgreSQL 16, brings its own headers)
+PACKAGES=(build-essential libzstd-dev liblz4-dev libcurl4-openssl-dev libkrb5-dev libicu-dev)
+dpkg-query -S "$(command -v "$PG_CONFIG")" >/dev/null 2>&1 && PACKAGES+=("postgresql-server-dev-$major")
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

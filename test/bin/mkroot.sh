@@ -5,9 +5,17 @@
 # pg_prove, the Debian packaging tools (pg_buildext, dpkg-buildpackage) and
 # what test/t needs.  Prints the suite's PostgreSQL major version last.
 # A DIR that already holds a finished root is only brought up to date.
+#
+# mkroot.sh SUITE DIR 16: the same root, but with PostgreSQL 16 built from the
+# vendored source (test/bin/pg16.sh: no Debian suite ships 16) in place of
+# the suite's own server; Debian's postgresql-common drives it.  The source
+# tarball is copied into the root's /work/shared/vendor; the build is kept
+# in $PG16_CACHE_HOST (when set) and reused by a root made anew.  Exits 3
+# (after a "SKIP: ..." line) when the source is not there.
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: $0 SUITE DIR" >&2; exit 2; }
-SUITE=$1 DIR=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 SUITE DIR [16]" >&2; exit 2; }
+SUITE=$1 DIR=$2 FROM_SOURCE=${3:-}
+case $FROM_SOURCE in '' | 16) ;; *) echo "mkroot.sh: only 16 is built from source, not $FROM_SOURCE" >&2; exit 2 ;; esac
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "mkroot.sh: must run as root (debootstrap)" >&2; exit 2; }
 if mount | grep -q " $(realpath -m "$DIR")/"; then
@@ -41,6 +49,41 @@ if [ ! -e "$DIR/.flashcard_schema-root" ]; then
     echo 'create_main_cluster = false' >"$DIR/etc/postgresql-common/createcluster.d/no-main.conf"
 fi
 
+if [ -n "$FROM_SOURCE" ]; then
+    TOP=$(cd "$HERE/../.." && pwd)
+    mkdir -p "$DIR/work/shared/vendor" "$DIR/var/cache/flashcard_schema"
+    for dir in ${PG16_TARBALL:+"$(dirname "$PG16_TARBALL")"} "$TOP/../shared/vendor" /work/shared/vendor; do
+        if [ -f "$dir/postgresql-16.2.tar.gz" ]; then
+            cp "$dir/postgresql-16.2.tar.gz" "$DIR/work/shared/vendor/"
+            break
+        fi
+    done
+    if [ -n "${PG16_CACHE_HOST:-}" ] && compgen -G "$PG16_CACHE_HOST/postgresql-16.*.tar.gz" >/dev/null; then
+        cp -p "$PG16_CACHE_HOST"/postgresql-16.*.tar.gz "$DIR/var/cache/flashcard_schema/"
+    fi
+    # postgresql-common without a packaged server; pg16.sh builds 16 and pgTAP.
+    status=0
+    "$HERE/inroot.sh" "$DIR" "$HERE/../.." bash -euo pipefail -c '
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq \
+            postgresql-common postgresql-client-common libtap-parser-sourcehandler-pgtap-perl \
+            build-essential python3 python3-sqlalchemy python3-alembic python3-psycopg2 \
+            python3-asyncpg python3-greenlet libipc-run-perl libjson-pp-perl sudo >/dev/null
+        bash /src/test/bin/pg16.sh
+        apt-get clean
+        echo 16 >/.flashcard_schema-pg-major
+    ' >&2 || status=$?
+    if [ -n "${PG16_CACHE_HOST:-}" ]; then
+        mkdir -p "$PG16_CACHE_HOST"
+        cp -p "$DIR"/var/cache/flashcard_schema/postgresql-16.*.tar.gz "$PG16_CACHE_HOST/" 2>/dev/null || true
+    fi
+    [ "$status" -eq 0 ] || exit "$status"
+    touch "$DIR/.flashcard_schema-root"
+    cat "$DIR/.flashcard_schema-pg-major"
+    exit 0
+fi
+
 # The suite's PostgreSQL major is the one its "postgresql" metapackage depends on.
 "$HERE/inroot.sh" "$DIR" "$HERE/../.." bash -euo pipefail -c '
     export DEBIAN_FRONTEND=noninteractive
@@ -52,7 +95,7 @@ fi
         postgresql-$major-pgtap libtap-parser-sourcehandler-pgtap-perl \
         build-essential debhelper dpkg-dev fakeroot \
         python3 python3-sqlalchemy python3-alembic python3-psycopg2 python3-asyncpg \
-        python3-greenlet libipc-run-perl libjson-pp-perl sudo >/dev/null
+        python3-greenlet python3-pytest python3-pytest-xdist libipc-run-perl libjson-pp-perl sudo >/dev/null
     apt-get clean
     echo "$major" >/.flashcard_schema-pg-major
 ' >&2

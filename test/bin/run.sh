@@ -19,6 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$TOP"
 status=0
+# Where the time goes, printed at the end (SECONDS counts from the start).
+t_setup=$SECONDS
 TEST_JOBS=${TEST_JOBS:-3}
 export TEST_JOBS
 
@@ -45,8 +47,10 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     exit $status
 ' || status=1
 
+t_single=$SECONDS
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
 wait "$CITUS_PID" || status=1
+t_citus=$SECONDS
 cat "$CITUS_LOG"
 rm -f "$CITUS_LOG"
 
@@ -89,4 +93,7 @@ fi
     PROVE_FLAGS="-j$TEST_JOBS" || status=1
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
+echo "== run.sh: $SECONDS s in all: set-up $t_setup s, single-server tests $((t_single - t_setup)) s" \
+    "(Citus built beside them), then waiting for Citus $((t_citus - t_single)) s," \
+    "multi-server tests $((SECONDS - t_citus)) s; $TEST_JOBS files at a time"
 exit $status

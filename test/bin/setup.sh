@@ -16,12 +16,22 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 # pg_prove, IPC::Run for PostgreSQL's TAP modules (the multi-server tests),
 # SQLAlchemy/Alembic for the model comparison test, and asyncpg (with
 # greenlet, which SQLAlchemy's asyncio layer needs) for the app's data layer test.
+# pytest and pytest-xdist: the Alembic helper's tests and the app fixture's parallel workers.
+# A server built from source (PostgreSQL 16: test/bin/pg16.sh) brings its own
+# headers and pgTAP: only the version-independent packages are needed then.
 PACKAGES=(
-    "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-common
-    build-essential "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl
+    postgresql-common
+    build-essential libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
     python3 python3-sqlalchemy python3-alembic python3-psycopg2 python3-asyncpg python3-greenlet
+    python3-pytest python3-pytest-xdist
 )
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
+if [ -x "$PG_CONFIG" ] && ! dpkg-query -S "$PG_CONFIG" >/dev/null 2>&1; then
+    echo "== $PG_CONFIG belongs to no Debian package: using the server built from source"
+else
+    PACKAGES+=("postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-pgtap")
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -38,7 +48,6 @@ fi
 # extension refuses): pass these to pg_virtualenv.
 CLUSTER_OPTS=(-c "--locale=C.UTF-8")
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 export PG_CONFIG
 export PATH="$($PG_CONFIG --bindir):$PATH"
 

@@ -2,8 +2,15 @@
 
 A column-by-column transcription of the backend's ``src/db/models.py`` and
 ``src/db/base.py`` at upstream commit 1740f4b5, as ``shared/app-models.md``
-describes them: what the application itself declares, NOT what this
-extension's contract says.  The tests measure the extension against these
+describes them, plus the six columns its migrations of 2025-12-19 to
+2026-01-20 added to the core tables (commit d2f40701; revision 1.4 of the
+extension): ``users.auth0_id`` (unique index), ``users.avatar_url``,
+``user_settings.preferred_language``, ``user_settings.theme``,
+``decks.is_premium`` (index, server default false) and ``decks.owner_id``
+(index, foreign key ``fk_decks_owner_id_users`` into users, ON DELETE
+CASCADE).  What the application itself declares, NOT what this
+extension's contract says.  The app's 13 own tables of 2026-01-20 are in
+``app_tables.py``, which adds them to the same ``Base`` when imported.  The tests measure the extension against these
 models (test/t/alembic_compare.t: Alembic's autogenerate comparator;
 test/t/app_orm.t: the app's data layer through the ORM), so every place
 where the contract differs from them shows up, and only the differences the
@@ -21,6 +28,11 @@ from what these models declare (docs/contract.md, "Accepted differences"):
   has no such member, so the ORM cannot read a row holding it);
 * the type ``reviewrating`` exists in the database; here ``ReviewRating`` is
   a Python enum only and ``reviews.quality`` is a plain ``Integer``.
+
+Before 1.4 the database also lacks the six columns above (their indexes and
+key); from 1.4 they match these models exactly, but ``users``,
+``user_settings`` and ``decks`` have them after ``updated_at`` (ADD COLUMN),
+as the app's own Alembic head has them.
 
 Written for SQLAlchemy 1.4 (Debian 12 ships 1.4.46), and importable under
 2.0 too.  The app uses 2.0's typed declarative style; each deviation below
@@ -70,6 +82,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -203,6 +216,15 @@ class User(TimestampMixin, Base):
     last_login_ip = Column(
         String(45), nullable=True, comment="IP address of last successful login"
     )
+    # 2026-01-08 (revision 1aef63b5f6f5), 2026-01-20 (037928b86d1e)
+    auth0_id = Column(
+        String(255), nullable=True, unique=True, index=True,
+        comment="Auth0 user identifier (sub claim)",
+    )
+    avatar_url = Column(
+        String(500), nullable=True,
+        comment="S3 key for user avatar (e.g., avatars/{user_id}/{uuid}.jpg)",
+    )
 
     settings = relationship(
         "UserSettings",
@@ -215,6 +237,8 @@ class User(TimestampMixin, Base):
     deck_progress = _children("UserDeckProgress", "user")
     card_statistics = _children("CardStatistics", "user")
     reviews = _children("Review", "user")
+    # a learner's own decks (decks.owner_id, 2026-01-16)
+    owned_decks = _children("Deck", "owner")
 
 
 class UserSettings(TimestampMixin, Base):
@@ -226,6 +250,14 @@ class UserSettings(TimestampMixin, Base):
     )
     daily_goal = Column(Integer, nullable=False, default=20)
     email_notifications = Column(Boolean, nullable=False, default=True)
+    # 2025-12-19 (2c5f04bd7dfd), 2026-01-13 (f9230d7fa07a)
+    preferred_language = Column(
+        String(10), nullable=True,
+        comment="ISO 639-1 language code (e.g., 'en', 'el')",
+    )
+    theme = Column(
+        String(10), nullable=True, comment="User's preferred theme: 'light' or 'dark'"
+    )
 
     user = _parent("User", "settings")
 
@@ -249,9 +281,21 @@ class Deck(TimestampMixin, Base):
     description = Column(Text, nullable=True)
     level = Column(Enum(DeckLevel), nullable=False, index=True)
     is_active = Column(Boolean, nullable=False, default=True, index=True)
+    # 2026-01-15 (0243cb807282), 2026-01-16 (2cb115953b2a)
+    is_premium = Column(
+        Boolean, nullable=False, default=False, server_default=false(), index=True,
+        comment="Premium decks require a subscription to access",
+    )
+    owner_id = Column(
+        UUID(as_uuid=True),
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_decks_owner_id_users"),
+        nullable=True, index=True,
+        comment="Owner user ID (NULL for system decks, UUID for user-created decks)",
+    )
 
     cards = _children("Card", "deck")
     user_progress = _children("UserDeckProgress", "deck")
+    owner = _parent("User", "owned_decks")
 
 
 class Card(TimestampMixin, Base):

@@ -159,3 +159,38 @@ class Databases:
             except Exception:  # noqa: BLE001
                 tap.diag("could not drop database %s:\n%s" % (name, traceback.format_exc()))
                 tap.failed += 1
+
+
+def run_pytest(tap, cwd, args, env=None, prefix=""):
+    """Run pytest in `cwd` with `args`; each test case one TAP line (from
+    pytest's JUnit report).  Returns pytest's exit status."""
+    import subprocess
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "junit.xml")
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             "--junitxml", report] + list(args),
+            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True)
+        if not os.path.exists(report):
+            tap.diag(proc.stdout)
+            tap.ok(False, prefix + "pytest wrote a report")
+            return proc.returncode
+        for case in ET.parse(report).getroot().iter("testcase"):
+            name = prefix + "%s::%s" % (case.get("classname", "").split(".")[-1], case.get("name"))
+            skipped = case.find("skipped")
+            if skipped is not None:
+                tap.ok(True, "%s # SKIP %s" % (name, skipped.get("message", "")))
+                continue
+            bad = case.find("failure")
+            if bad is None:
+                bad = case.find("error")
+            if bad is not None:
+                tap.diag((bad.get("message") or "") + "\n" + (bad.text or ""))
+            tap.ok(bad is None, name)
+        if proc.returncode != 0:
+            tap.diag(proc.stdout[-3000:])
+        return proc.returncode

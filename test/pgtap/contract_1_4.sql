@@ -1,5 +1,5 @@
 -- test/pgtap/contract_1_4.sql: CREATE EXTENSION flashcard_schema VERSION '1.4'
--- yields exactly the schema of the contract (schema-contract.md) at 1.4.
+-- yields exactly the schema of the contract (docs/contract.md) at 1.4.
 -- The facts are in contract_facts.psql (1.1's last login columns, 1.2's
 -- levels C1 and C2, 1.3's integer reviews.quality, 1.4's six columns, three
 -- indexes and deck owner's foreign key), the assertions shared by every

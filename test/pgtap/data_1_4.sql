@@ -9,7 +9,10 @@
 -- them and every other column of every row is as it was, still without a
 -- rewrite.  A second session (dblink) holding each of the three tables the
 -- step locks makes the update give up (55P03) naming that table, after the
--- session's own lock_timeout, with nothing changed.
+-- session's own lock_timeout, with nothing changed; and an update waiting
+-- for user_settings while another transaction holds it lets that
+-- transaction read users (it takes its three locks all at once or not at
+-- all), so neither is cancelled as a deadlock.
 --
 -- The second session must see committed tables: this test runs in a database
 -- of its own, created here and dropped at the end.
@@ -22,6 +25,7 @@ DROP DATABASE IF EXISTS flashcard_schema_test_1_4 WITH (FORCE);
 CREATE DATABASE flashcard_schema_test_1_4
     TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
 \c flashcard_schema_test_1_4
+\setenv PGDATABASE_1_4 flashcard_schema_test_1_4
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION dblink;
@@ -80,6 +84,72 @@ SELECT results_eq($$SELECT * FROM pg_temp.row_digests() ORDER BY tbl$$, $$SELECT
 SELECT results_eq($$SELECT * FROM pg_temp.storage() ORDER BY rel$$, $$SELECT * FROM files13 ORDER BY rel$$,
     'after the refused updates: same tables and indexes, same relfilenodes');
 SELECT hasnt_column('decks', 'is_premium', 'after the refused updates: decks has no is_premium');
+
+-- No deadlock: a transaction holds user_settings; the update (another
+-- session, lock_timeout 30s) starts and cannot have it; the transaction then
+-- reads users.  Had the update kept users while waiting for user_settings,
+-- the two would deadlock and the update be cancelled (40P01) after
+-- deadlock_timeout.
+SELECT is(dblink_connect('updater', pg_temp.connstr(current_database(), :'pgpassword')), 'OK',
+    'a third session connects, to run the update');
+SELECT is(dblink_exec('updater', 'SET lock_timeout = ''30s'''), 'SET', 'the updating session waits up to 30s for its locks');
+SELECT dblink_exec('blocker', 'BEGIN');
+SELECT dblink_exec('blocker', 'UPDATE user_settings SET daily_goal = daily_goal');
+SELECT dblink_send_query('updater', $$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$$);
+SELECT pg_sleep(1.5);  -- longer than deadlock_timeout (1s): the update keeps trying
+SELECT is((SELECT n FROM dblink('blocker', 'SELECT count(*) FROM users') AS t(n bigint)), 4::bigint,
+    'while the update waits for user_settings, the transaction holding user_settings reads users');
+SELECT dblink_exec('blocker', 'COMMIT');
+SELECT is((SELECT r FROM dblink_get_result('updater', false) AS t(r text)), 'ALTER EXTENSION',
+    'once that transaction ends, the update goes through (no deadlock, no 55P03)');
+SELECT is((SELECT count(*) FROM dblink_get_result('updater', false) AS t(r text)), 0::bigint, '(the updating session is idle again)');
+SELECT is(pg_temp.extversion(), '1.4', 'the update waited for all three locks and then took them');
+SET client_min_messages = error;
+ALTER EXTENSION flashcard_schema UPDATE TO '1.3';
+SET client_min_messages = warning;
+SELECT dblink_disconnect('updater');
+
+------------------------------------------------------------------------------
+-- The two-step route: ix_users_auth0_id built beforehand, CONCURRENTLY, and
+-- taken over by the update; an invalid or different index is refused
+------------------------------------------------------------------------------
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+-- (from a separate psql while this session is idle: CREATE INDEX
+-- CONCURRENTLY waits for every transaction older than its snapshots)
+\! psql -X -q -d "$PGDATABASE_1_4" -c 'CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id)'
+SELECT is((SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_users_auth0_id'::regclass), true,
+    'two steps: the column added by hand, the index built CONCURRENTLY');
+SELECT relfilenode AS prebuilt FROM pg_class WHERE relname = 'ix_users_auth0_id' \gset
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$$, 'two steps: then the update to 1.4');
+SELECT is((SELECT relfilenode FROM pg_class WHERE relname = 'ix_users_auth0_id'), :'prebuilt'::oid,
+    'two steps: the update took the index over (same relfilenode, not rebuilt)');
+SELECT is((SELECT count(*) FROM flashcard_schema_verify() WHERE NOT ok), 0::bigint,
+    'two steps: flashcard_schema_verify() is clean at 1.4');
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3'$$, 'two steps: back to 1.3');
+
+ALTER TABLE users ADD COLUMN auth0_id pg_catalog.varchar(255);
+UPDATE users SET auth0_id = 'auth0|twice' WHERE id IN ('a0000000-0000-4000-8000-000000000001',
+                                                       'a0000000-0000-4000-8000-000000000002');
+\! psql -X -q -d "$PGDATABASE_1_4" -c 'CREATE UNIQUE INDEX CONCURRENTLY ix_users_auth0_id ON users USING btree (auth0_id)' 2>/dev/null
+SELECT is((SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_users_auth0_id'::regclass), false,
+    'a CONCURRENTLY build that fails (a duplicate) leaves an invalid index behind');
+SELECT results_eq($$SELECT state, message FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'index ix_users_auth0_id is invalid')$$,
+    'the update refuses to take over an invalid index (55000)');
+DROP INDEX ix_users_auth0_id;
+CREATE INDEX ix_users_auth0_id ON users USING btree (auth0_id);
+SELECT results_eq($$SELECT state, message, detail FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'index ix_users_auth0_id is not the index revision 1.4 creates',
+              'It is defined as: CREATE INDEX ix_users_auth0_id ON public.users USING btree (auth0_id). Nothing was changed.')$$,
+    'the update refuses an index of that name that is not unique (55000), and shows its definition');
+DROP INDEX ix_users_auth0_id;
+ALTER TABLE users DROP COLUMN auth0_id;
+ALTER TABLE users ADD COLUMN auth0_id text;
+SELECT results_eq($$SELECT state, message FROM pg_temp.error_of($q$ALTER EXTENSION flashcard_schema UPDATE TO '1.4'$q$)$$,
+    $$VALUES ('55000', 'table users does not end with the columns revision 1.4 adds')$$,
+    'the update refuses a column auth0_id of another type added by hand (55000)');
+ALTER TABLE users DROP COLUMN auth0_id;
+SELECT is(pg_temp.extversion(), '1.3', 'after the refusals: still at 1.3');
 
 ------------------------------------------------------------------------------
 -- 1.3 -> 1.4: every row kept, nothing rewritten

@@ -759,7 +759,7 @@ CREATE EXTENSION flashcard_schema VERSION '1.0';
 SELECT is(flashcard_schema_revision(), '1.0', 'at 1.0: revision() is 1.0');
 -- every version the package ships after 1.0, in order (from the server, never a copy)
 SELECT ARRAY(SELECT version FROM pg_available_extension_versions
-              WHERE name = 'flashcard_schema' AND version <> '1.0'
+              WHERE name = 'flashcard_schema' AND version <> '1.0' AND version ~ '^[0-9]+\.[0-9]+$'
               ORDER BY string_to_array(version, '.')::int[])::text AS after_1_0 \gset
 SELECT results_eq('SELECT * FROM flashcard_schema_status()',
     format($$VALUES ('1.0', %L, %L, %L::text[], false)$$, :'latest', :'latest', :'after_1_0'),
@@ -850,7 +850,8 @@ ROLLBACK TO SAVEPOINT old;
 ------------------------------------------------------------------------------
 SELECT format('Known versions are: %s. Pass NULL for the installed one.',
               string_agg(version, ', ' ORDER BY string_to_array(version, '.')::int[])) AS hint
-  FROM pg_available_extension_versions WHERE name = 'flashcard_schema' \gset
+  FROM pg_available_extension_versions
+ WHERE name = 'flashcard_schema' AND version ~ '^[0-9]+\.[0-9]+$' \gset
 SELECT format('A version is two numbers separated by a dot, such as "%s".', :'latest') AS shape \gset
 
 SELECT throws_ok($$SELECT * FROM flashcard_schema_verify('')$$, '22023',

@@ -114,16 +114,45 @@ ACCEPTED = (
         ("column_order users",
          "database id, email, password_hash, full_name, is_active, is_superuser, "
          "email_verified_at, google_id, created_at, updated_at, last_login_at, "
-         "last_login_ip",
-         "revision 1.1 appended last_login_* with ADD COLUMN, as the app's own "
-         "Alembic head does; the ORM names every column, so order is invisible to it"),
+         "last_login_ip, auth0_id, avatar_url",
+         "revisions 1.1 and 1.4 appended last_login_*, auth0_id and avatar_url with "
+         "ADD COLUMN, as the app's own Alembic head does; the ORM names every "
+         "column, so order is invisible to it"),
+        ("column_order user_settings",
+         "database id, user_id, daily_goal, email_notifications, created_at, "
+         "updated_at, preferred_language, theme",
+         "revision 1.4 appended them with ADD COLUMN, as the app's migrations did"),
+        ("column_order decks",
+         "database id, name, description, level, is_active, created_at, updated_at, "
+         "is_premium, owner_id",
+         "revision 1.4 appended them with ADD COLUMN, as the app's migrations did"),
     ]
 )
+
+# Before 1.4: the app's six January columns (2025-12-19 to 2026-01-20), their
+# indexes and key are missing, and the column order of users is the 1.1 one.
+BEFORE_1_4 = [
+    ("add_column users.auth0_id", "VARCHAR(255) NULL"),
+    ("add_column users.avatar_url", "VARCHAR(500) NULL"),
+    ("add_column user_settings.preferred_language", "VARCHAR(10) NULL"),
+    ("add_column user_settings.theme", "VARCHAR(10) NULL"),
+    ("add_column decks.is_premium", "BOOLEAN NOT NULL"),
+    ("add_column decks.owner_id", "UUID NULL"),
+    ("add_index users.ix_users_auth0_id", "UNIQUE INDEX (auth0_id)"),
+    ("add_index decks.ix_decks_is_premium", "INDEX (is_premium)"),
+    ("add_index decks.ix_decks_owner_id", "INDEX (owner_id)"),
+    ("add_fk decks(owner_id)", "-> users.id ON DELETE CASCADE"),
+]
+USERS_ORDER_1_1 = ("column_order users",
+                   "database id, email, password_hash, full_name, is_active, is_superuser, "
+                   "email_verified_at, google_id, created_at, updated_at, last_login_at, "
+                   "last_login_ip")
+ORDERS_1_4 = ["column_order users", "column_order user_settings", "column_order decks"]
 
 # What an older revision adds to / removes from the accepted differences.
 OLDER = {
     "1.0": {
-        "more": [
+        "more": BEFORE_1_4 + [
             ("add_column users.last_login_at", "TIMESTAMP WITH TIME ZONE NULL"),
             ("add_column users.last_login_ip", "VARCHAR(45) NULL"),
             ("modify_type reviews.quality", "database reviewrating, models INTEGER"),
@@ -131,55 +160,18 @@ OLDER = {
             ("enum_missing_label decklevel.C2", ""),
         ],
         # without the last_login_* columns the common columns are in order
-        "less": ["column_order users"],
+        "less": ORDERS_1_4,
     },
     "1.2": {
-        "more": [("modify_type reviews.quality", "database reviewrating, models INTEGER")],
-        "less": [],
+        "more": BEFORE_1_4 + [USERS_ORDER_1_1,
+                              ("modify_type reviews.quality", "database reviewrating, models INTEGER")],
+        "less": ORDERS_1_4,
+    },
+    "1.3": {
+        "more": BEFORE_1_4 + [USERS_ORDER_1_1],
+        "less": ORDERS_1_4,
     },
 }
-
-# What a revision after the models' time adds: test/lib/models.py declares
-# the app's models of the seed's time (revision 1.3), which lack the app's
-# columns of 2025-12-19 to 2026-01-20 that 1.4 brings.  (When models.py
-# moves to the app's models of 2026-01-20, this goes.)
-NEWER = {
-    "1.4": {
-        "more": [
-            ("remove_column user_settings.preferred_language", "VARCHAR(10) NULL"),
-            ("remove_column users.auth0_id", "VARCHAR(255) NULL"),
-            # (Alembic reports a reflected index it would drop without UNIQUE)
-            ("remove_index users.ix_users_auth0_id", "INDEX (auth0_id)"),
-            ("remove_column user_settings.theme", "VARCHAR(10) NULL"),
-            ("remove_column decks.is_premium", "BOOLEAN NOT NULL"),
-            ("remove_index decks.ix_decks_is_premium", "INDEX (is_premium)"),
-            ("remove_column decks.owner_id", "UUID NULL"),
-            ("remove_index decks.ix_decks_owner_id", "INDEX (owner_id)"),
-            ("remove_fk decks(owner_id)", "-> users.id ON DELETE CASCADE"),
-            ("remove_column users.avatar_url", "VARCHAR(500) NULL"),
-            ("column_order users",
-             "database id, email, password_hash, full_name, is_active, is_superuser, "
-             "email_verified_at, google_id, created_at, updated_at, last_login_at, "
-             "last_login_ip, auth0_id, avatar_url"),
-        ],
-        "less": ["column_order users"],
-    },
-}
-
-
-def default_version():
-    """The control file's default_version (never a copy of it)."""
-    control = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                           "flashcard_schema.control")
-    with open(control) as f:
-        for line in f:
-            if line.split("=")[0].strip() == "default_version":
-                return line.split("=", 1)[1].strip().strip("'")
-    raise RuntimeError("no default_version in " + control)
-
-
-def _vkey(version):
-    return tuple(int(x) for x in version.split("."))
 
 
 # --------------------------------------------------------------------------
@@ -313,16 +305,13 @@ def differences(db):
     return sorted(alembic_diff(db) + enum_diff(db) + column_order_diff(db))
 
 
-def expected(version=None):
-    """The differences a database at `version` (None: the default) must show."""
+def expected(version):
+    """The differences a database at `version` must show (ACCEPTED: the
+    latest version's)."""
     want = [(k, d) for k, d, _ in ACCEPTED]
     if version in OLDER:
         want = [(k, d) for k, d in want if k not in OLDER[version]["less"]]
         want += OLDER[version]["more"]
-    for newer in sorted(NEWER, key=_vkey):
-        if _vkey(newer) <= _vkey(version or default_version()):
-            want = [(k, d) for k, d in want if k not in NEWER[newer]["less"]]
-            want += NEWER[newer]["more"]
     return sorted(want)
 
 
@@ -364,9 +353,10 @@ def test_models_are_the_apps():
     unique = [i.name for t in meta.tables.values() for i in t.indexes if i.unique]
     uqs = [c.name for t in meta.tables.values() for c in t.constraints
            if isinstance(c, sa.UniqueConstraint)]
-    tap.is_((len(plain), len(unique), sorted(uqs)), (16, 4, ["uq_user_card", "uq_user_deck"]),
-            "as app-models.md measured: 16 plain indexes, 4 unique ix_ indexes, "
-            "2 unique constraints")
+    tap.is_((len(plain), len(unique), sorted(uqs)), (16 + 2, 4 + 1, ["uq_user_card", "uq_user_deck"]),
+            "as app-models.md measured at the seed (16 plain indexes, 4 unique ix_ indexes, "
+            "2 unique constraints), plus the January migrations' ix_decks_is_premium, "
+            "ix_decks_owner_id and unique ix_users_auth0_id")
     py_defaults = sorted((t.name, c.name) for t in meta.tables.values() for c in t.columns
                          if c.default is not None and c.server_default is None)
     tap.is_(py_defaults, sorted((t, c) for t, c, _ in PY_DEFAULTS),
@@ -412,11 +402,10 @@ def test_default_version():
             "CREATE EXTENSION flashcard_schema installs the default version (%s)" % default)
     got = differences(db)
     tap.diag("the differences on a fresh install, with the reasons they are accepted:")
-    # (a later revision may change an accepted difference's detail: NEWER)
-    now = dict(expected())
     for key, detail, reason in ACCEPTED:
-        tap.ok((key, now.get(key, detail)) in got, "accepted: %s (%s): %s" % (key, now.get(key, detail), reason))
-    report(got, expected(),
+        if (key, detail) in expected(default):
+            tap.ok((key, detail) in got, "accepted: %s (%s): %s" % (key, detail, reason))
+    report(got, expected(default),
            "nothing else differs from the app's models: exactly the %d accepted differences"
            % len(ACCEPTED))
     test_server_defaults_are_the_apps(db)
@@ -447,14 +436,18 @@ def test_older_versions_and_updates():
     db = "alembic_compare_updated"
     install(db, "1.0")
     report(differences(db), expected("1.0"),
-           "at 1.0: the accepted differences, plus what 1.1-1.3 bring (last_login_*, "
-           "C1/C2, reviews.quality integer)")
+           "at 1.0: the accepted differences, plus what 1.1-1.4 bring (last_login_*, "
+           "C1/C2, reviews.quality integer, the six January columns)")
     dbs.run(db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")
     tap.is_(installed_version(db), "1.2", "1.0 updated in place to 1.2")
     report(differences(db), expected("1.2"),
            "at 1.2: the accepted differences, plus reviews.quality is still reviewrating")
+    dbs.run(db, "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")
+    report(differences(db), expected("1.3"),
+           "at 1.3: the accepted differences, plus the app's six January columns, their "
+           "indexes and key missing (they come with 1.4)")
     dbs.run(db, "ALTER EXTENSION flashcard_schema UPDATE")
-    report(differences(db), expected(),
+    report(differences(db), expected(installed_version(db)),
            "updated in place to the default version (%s): exactly the accepted differences"
            % installed_version(db))
 
@@ -488,7 +481,7 @@ def test_damage_is_reported():
     db = "alembic_compare_broken"
     install(db)
     dbs.run(db, *[sql for sql, _ in DAMAGE])
-    unexpected, missing = compare(differences(db), expected())
+    unexpected, missing = compare(differences(db), expected(installed_version(db)))
     tap.diag("the comparison's report on the damaged database (expected):")
     for k, d in unexpected:
         tap.diag("  unexpected: %s (%s)" % (k, d))

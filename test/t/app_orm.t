@@ -16,7 +16,11 @@ token, one commit), login, decks at every DeckLevel, cards with Greek text at
 every CardDifficulty (read back byte for byte), statistics in every CardStatus,
 reviews with quality 0 to 5, reading everything back as objects through the
 selectin relationships, the repositories' queries, and deleting a user through
-the ORM and through SQL with the cascade.
+the ORM and through SQL with the cascade.  The columns of the app's January
+migrations (revision 1.4) as the app of 2026-01-20 uses them: login by
+external id (auth0_id, unique), avatar_url, preferred_language and theme, a
+learner's own decks (decks.owner_id) and their cascade through the ORM and
+SQL, premium decks (is_premium).
 
 Needs a running server reachable through the PG* variables (pg_virtualenv)
 as a superuser, and Debian's python3-sqlalchemy (1.4), python3-asyncpg,
@@ -408,6 +412,70 @@ class App:
                 "only the seed may use that label")
         await self.sql_exec("UPDATE card_statistics SET status = 'REVIEW' WHERE status = 'RELEARNING'")
 
+    async def january(self):
+        """The app's January columns (revision 1.4), used as the app does:
+        login by external id, avatar, settings, a learner's own decks and
+        their cascade, premium decks."""
+        sub = "auth0|65a1f0c2e4b0d9a1b2c3d4e5"
+        async with self.Session() as s:
+            maria = User(email="maria@example.gr", full_name="Μαρία", auth0_id=sub)
+            maria.settings = UserSettings(preferred_language="el", theme="dark")
+            s.add(maria)
+            await s.flush()
+            maria.avatar_url = "avatars/%s/%s.jpg" % (maria.id, uuid.uuid4())
+            own = Deck(name="Οι λέξεις της Μαρίας", level=DeckLevel.B1, owner=maria)
+            premium = Deck(name="Ποίηση (premium)", level=DeckLevel.C1, owner=maria, is_premium=True)
+            s.add_all([own, premium])
+            await s.flush()
+            s.add(Card(deck=own, front_text="θάλασσα", back_text="sea"))
+            await s.commit()
+            maria_id, avatar = maria.id, maria.avatar_url
+        async with self.Session() as s:
+            got = (await s.execute(select(User).where(User.auth0_id == sub))).scalar_one()
+            tap.is_((got.id, got.avatar_url, got.settings.preferred_language, got.settings.theme),
+                    (maria_id, avatar, "el", "dark"),
+                    "login by external id (auth0_id) finds the learner; avatar_url, "
+                    "preferred_language and theme read back")
+            tap.is_(sorted((d.name, d.is_premium) for d in got.owned_decks),
+                    [("Οι λέξεις της Μαρίας", False), ("Ποίηση (premium)", True)],
+                    "a learner's own decks (decks.owner_id) through the relationship")
+            listed = (await s.execute(select(Deck.name).where(Deck.is_premium.is_(True)))).scalars().all()
+            tap.is_(listed, ["Ποίηση (premium)"], "premium decks: is_premium = true")
+            system = (await s.execute(select(func.count()).select_from(Deck).where(
+                Deck.owner_id.is_(None), Deck.is_premium.is_(False)))).scalar()
+            tap.is_(system, len(DeckLevel) + 1,
+                    "system decks: owner_id NULL, is_premium false (the server default also for "
+                    "the deck inserted in SQL without it)")
+        try:
+            async with self.Session() as s:
+                s.add(User(email="other@example.gr", auth0_id=sub))
+                await s.commit()
+            raised = None
+        except sa.exc.IntegrityError as exc:
+            raised = "ix_users_auth0_id" in str(exc)
+        tap.is_(raised, True, "a second learner with the same auth0_id: refused (unique ix_users_auth0_id)")
+        counts = """SELECT (SELECT count(*) FROM decks WHERE owner_id = :u),
+                           (SELECT count(*) FROM cards WHERE front_text = 'θάλασσα'),
+                           (SELECT count(*) FROM user_settings WHERE user_id = :u),
+                           (SELECT count(*) FROM users WHERE id = :u)"""
+        async with self.Session() as s:
+            await s.delete(await s.get(User, maria_id))
+            await s.commit()
+        tap.is_(tuple((await self.sql(counts, u=maria_id))[0]), (0, 0, 0, 0),
+                "deleting the learner through the ORM removes her own decks and their cards")
+        uid = (await self.sql_exec(
+            "INSERT INTO users (email, auth0_id) VALUES ('yannis@example.gr', 'auth0|y') RETURNING id")).scalar()
+        deck_id = (await self.sql_exec(
+            "INSERT INTO decks (name, level, owner_id) VALUES ('Του Γιάννη', 'A2', :u) RETURNING id",
+            u=uid)).scalar()
+        await self.sql_exec("INSERT INTO cards (deck_id, front_text, back_text) "
+                            "VALUES (:d, 'θάλασσα', 'sea')", d=deck_id)
+        tap.is_(tuple((await self.sql(counts, u=uid))[0]), (1, 1, 0, 1),
+                "a learner with her own deck, written in SQL")
+        await self.sql_exec("DELETE FROM users WHERE id = :u", u=uid)
+        tap.is_(tuple((await self.sql(counts, u=uid))[0]), (0, 0, 0, 0),
+                "... and in SQL (fk_decks_owner_id_users ON DELETE CASCADE)")
+
     async def sql_exec(self, stmt, **params):
         async with self.engine.begin() as conn:
             return await conn.execute(text(stmt), params)
@@ -470,6 +538,7 @@ async def run():
         await step("reading back", app.read_back())
         await step("queries", app.queries())
         await step("other writers", app.sql_writers())
+        await step("the January columns", app.january())
         await step("cascade", app.cascade())
     finally:
         await engine.dispose()

@@ -25,7 +25,10 @@ at stake (refused), with the loss accepted, and while another session holds
 a conflicting lock (lock_timeout); multi-step updates and downgrades;
 verify(), assert(), status() and revision(); the DROP guard refusing and
 allowing (from 1.4 also DROP INDEX, ALTER INDEX, ALTER EXTENSION ... ADD, and
-what its sql_drop trigger sees dropped).  Nothing planted may run: no WARNING, no log row, and the planting
+what its sql_drop trigger sees dropped); adopting a database the
+application's Alembic made (refused with an extra index, refused while
+another session holds a table, then adopted), its update from there, and the
+way out ('detached', DROP).  Nothing planted may run: no WARNING, no log row, and the planting
 role is still not superuser.
 
 The control at the start shows the trap works: the same planted
@@ -38,6 +41,7 @@ Needs a running server reachable through the PG* environment variables
 """
 
 import os
+import subprocess
 import sys
 
 import psycopg2
@@ -257,6 +261,22 @@ def plant_temp(conn):
     return n
 
 
+# The application's Alembic migrations to a head the extension adopts, as SQL
+# (test/lib/app_alembic, offline mode): the database adoption takes over.
+# Each head with the revision its adoption updates to.
+ADOPT_REVS = [("d606f59197e7", "1.3"), ("037928b86d1e", "1.4")]
+
+
+def alembic_sql(ADOPT_REV):
+    ini = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "app_alembic", "alembic.ini")
+    sql = subprocess.run(["/usr/bin/python3", "-m", "alembic", "-c", ini, "upgrade", ADOPT_REV, "--sql"],
+                         check=True, capture_output=True, text=True).stdout
+    # Alembic's own "version_num = '...'" would run the role's own planted
+    # =(varchar, varchar) as the role itself: its own code, no crossing, but
+    # a hit in the log.  Only the extension's code is under test here.
+    return sql.replace("alembic_version.version_num = '", "alembic_version.version_num OPERATOR(pg_catalog.=) '")
+
+
 # --- the routes --------------------------------------------------------------
 
 def main():
@@ -296,6 +316,8 @@ def routes(DB, same_type, what):
         GRANT USAGE ON SCHEMA trap TO PUBLIC;
         GRANT SELECT, INSERT ON trap.hits TO PUBLIC""") == "00000",
        "[%s] a log table every role can write" % what)
+    ok(run(harness, 'CREATE EXTENSION "uuid-ossp" SCHEMA public') == "00000",
+       "[%s] uuid-ossp, which the application's ids default to" % what)
 
     attacker = connect(DB, user=ATTACKER, search_path="pg_catalog")
     is_(run(attacker, "CREATE SCHEMA evil"), "00000", "[%s] the role creates a second schema of its own" % what)
@@ -344,7 +366,11 @@ def routes(DB, same_type, what):
         if user:
             ok(plant_temp(conn) >= 20, "%s: plants temporary types and tables in its own session too" % label)
         run(conn, "SET search_path = %s" % path)
-        every_route(label, conn, harness, holder, owns_extension=user is not None)
+        # The application's own connection: search_path as it has it (public,
+        # pg_catalog implicitly first)
+        app = connect(DB, user=ATTACKER, search_path="public")
+        every_route(label, conn, harness, holder, owns_extension=user is not None, app=app)
+        app.close()
         stray = [m.strip() for m in conn.notices if "PLANTED" in m]
         is_(stray, [], "%s: no planted object ran (no PLANTED warning)" % label)
         is_(hits(), [], "%s: the log is empty" % label)
@@ -354,7 +380,7 @@ def routes(DB, same_type, what):
     holder.close()
 
 
-def every_route(label, conn, harness, holder, owns_extension):
+def every_route(label, conn, harness, holder, owns_extension, app):
     def step(sql, want, what):
         is_(run(conn, sql), want, "%s: %s" % (label, what))
 
@@ -442,7 +468,10 @@ def every_route(label, conn, harness, holder, owns_extension):
     step("ALTER EXTENSION flashcard_schema UPDATE TO '1.3'", "55000", "1.4 -> 1.3 with data in its columns: refused")
     step("SET flashcard_schema.allow_data_loss = on; ALTER EXTENSION flashcard_schema UPDATE TO '1.3'; "
          "RESET flashcard_schema.allow_data_loss", "00000", "1.4 -> 1.3 with the loss accepted")
-    step("ALTER EXTENSION flashcard_schema UPDATE TO '1.4'", "00000", "update 1.3 -> 1.4 again")
+    data("ALTER TABLE public.users ADD COLUMN auth0_id pg_catalog.varchar(255); "
+         "CREATE UNIQUE INDEX ix_users_auth0_id ON public.users USING btree (auth0_id)")
+    step("ALTER EXTENSION flashcard_schema UPDATE TO '1.4'", "00000",
+         "update 1.3 -> 1.4 again, taking over the index built beforehand (the two-step route)")
     data("UPDATE public.users SET last_login_at = pg_catalog.now(), auth0_id = 'auth0|1'; "
          "UPDATE public.decks SET level = 'C2', is_premium = true")
     step("SET flashcard_schema.allow_data_loss = on; ALTER EXTENSION flashcard_schema UPDATE TO '1.0'; "
@@ -474,6 +503,40 @@ def every_route(label, conn, harness, holder, owns_extension):
         step("DROP OWNED BY CURRENT_USER", "55000", "DROP OWNED BY the extension's owner with rows: refused by the guard")
     step("SET flashcard_schema.allow_data_loss = on; DROP EXTENSION flashcard_schema; "
          "RESET flashcard_schema.allow_data_loss", "00000", "DROP EXTENSION with the loss accepted")
+
+    # Adoption of a database the application's Alembic made, and the way out
+    for rev, base in ADOPT_REVS:
+        adopt_route(label, conn, harness, holder, app, step, data, locked, check_functions, rev, base)
+
+
+def adopt_route(label, conn, harness, holder, app, step, data, locked, check_functions, rev, base):
+    """Adopt a database the application's Alembic made at head rev, update it, leave."""
+    is_(run(app, alembic_sql(rev)), "00000", "%s: (test data) the app's Alembic makes its tables at %s, as the owner"
+        % (label, rev))
+    data("""INSERT INTO public.users (id, email, is_active, is_superuser)
+            VALUES ('a0000000-0000-4000-8000-000000000001', 'eleni@example.gr', true, false)""")
+    adopt = "CREATE EXTENSION flashcard_schema VERSION 'alembic-%s'" % rev
+    run(app, "CREATE INDEX ix_planted_extra ON public.reviews (quality)")
+    step(adopt, "42P15", "adopt %s with an extra index: refused" % rev)
+    run(app, "DROP INDEX public.ix_planted_extra")
+    holder.autocommit = False
+    run(holder, "LOCK TABLE public.reviews IN ACCESS SHARE MODE")
+    run(conn, "SET lock_timeout = '50ms'")
+    step(adopt, "55P03", "adopt %s while another session holds a lock on reviews: gives up (lock_timeout)" % rev)
+    run(conn, "RESET lock_timeout")
+    holder.rollback()
+    holder.autocommit = True
+    step(adopt, "00000", "adopt the Alembic-made tables (alembic-%s)" % rev)
+    check_functions("alembic-" + rev)
+    locked("reviews", base)
+    step("ALTER EXTENSION flashcard_schema UPDATE TO '%s'" % base, "00000", "update alembic-%s -> %s" % (rev, base))
+    check_functions(base)
+    step("ALTER EXTENSION flashcard_schema UPDATE", "00000", "update to the default")
+    step("ALTER EXTENSION flashcard_schema UPDATE TO 'detached'", "00000", "leave: UPDATE TO 'detached'")
+    step("DROP EXTENSION flashcard_schema", "00000", "leave: DROP EXTENSION, the tables stay")
+    data("""DROP TABLE public.alembic_version, public.reviews, public.card_statistics, public.user_deck_progress,
+                       public.cards, public.decks, public.refresh_tokens, public.user_settings, public.users;
+            DROP TYPE public.decklevel, public.carddifficulty, public.cardstatus, public.reviewrating""")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_blockers
 ROLE=flashcard_blocker_role
+# pg_virtualenv's server asks for passwords over TCP: the role gets one.
+PW=blocker_pw
 
 # SQLSTATE, message, DETAIL and HINT of the error SQL raises ("ok" if none);
 # process ids and temporary schema numbers as <pid> and pg_temp_N
@@ -43,7 +45,9 @@ declare -A FD
 hold() {
     local name=$1 role=$2
     mkfifo "$WORK/$name"
-    PGAPPNAME=$name psql -X -q -d "$DB" -U "$role" -v ON_ERROR_STOP=1 <"$WORK/$name" >/dev/null 2>&1 &
+    local pw=${PGPASSWORD:-}
+    [ "$role" = "$ROLE" ] && pw=$PW
+    PGAPPNAME=$name PGPASSWORD=$pw psql -X -q -d "$DB" -U "$role" -v ON_ERROR_STOP=1 <"$WORK/$name" >/dev/null 2>&1 &
     exec {fd}>"$WORK/$name"
     FD[$name]=$fd
 }
@@ -64,7 +68,7 @@ release() {
     done
 }
 
-PGOPTIONS="-c client_min_messages=warning" psql -X -q -c "DROP ROLE IF EXISTS $ROLE" -c "CREATE ROLE $ROLE LOGIN" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql -X -q -c "DROP ROLE IF EXISTS $ROLE" -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PW'" >/dev/null
 trap '_cleanup; psql -X -q -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1' EXIT
 newdb $DB
 sql $DB -c "CREATE EXTENSION flashcard_schema VERSION '1.3'" -c "GRANT USAGE ON SCHEMA public TO $ROLE"

@@ -24,11 +24,15 @@
 #      the coordinator, reaching every node and shard; the DROP guard counts
 #      the rows on the shards;
 #   h. distribute() refuses: a second time, without citus, with a worker
-#      lacking the extension or holding rows of its own; without an argument
+#      lacking the extension or holding rows of its own, refusing its check
+#      (55000) or down (08006); without an argument
 #      it makes 32 shards;
 #   i. the application's ORM test (test/t/app_orm.t) passes on a distributed
 #      database with sessions in sequential mode; without it, exactly deleting
-#      a learner fails.
+#      a learner fails;
+#   j. the application's own tables keyed into ours (a distributed one into
+#      users, a reference one into decks with a decklevel column): cascades,
+#      verify(), the DROP guard.
 #
 # Skips when Citus is not installed for this server (test/bin/citus.sh builds
 # it).  Needs PostgreSQL's TAP modules and a non-root user.  Run by `make
@@ -662,6 +666,32 @@ is(versions($db) . ' ' . $coord->safe_psql($db, 'SELECT count(*) FROM reviews'),
 	is( $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM pg_dist_partition')
 		  . ' ' . $coord->safe_psql('rows_on_worker', 'SELECT count(*) FROM decks'),
 		'0 1', '... and distributes nothing, the coordinator\'s row still there');
+
+	# A worker that runs distribute()'s check and refuses it (its copy of a
+	# table is not where the coordinator's is): 55000, with the worker's answer.
+	citus_database('refusing_worker');
+	$coord->safe_psql('refusing_worker', 'CREATE EXTENSION flashcard_schema');
+	$workers[0]->safe_psql('refusing_worker',
+		'SET citus.enable_ddl_propagation TO off; ALTER TABLE reviews RENAME TO reviews_elsewhere');
+	($ret, $err) = psql_error($coord, 'refusing_worker', 'SELECT flashcard_schema_distribute()');
+	$where = sprintf('%s:%d', $workers[0]->host, $workers[0]->port);
+	like($err, qr/ERROR:\s+55000: could not count the rows of flashcard_schema's tables on worker \Q$where\E\n/,
+		"distribute() with a worker refusing its check refuses (55000, not a connection failure), naming it")
+	  or diag($err);
+	like($err, qr/DETAIL:\s+The worker answered: .*"public\.reviews" does not exist\.\n/,
+		'... the detail gives the worker\'s answer, as a sentence')
+	  or diag($err);
+	is($coord->safe_psql('refusing_worker', 'SELECT count(*) FROM pg_dist_partition'),
+		0, '... and distributes nothing');
+
+	# A worker that cannot be reached: a connection failure (08006).
+	$workers[1]->stop;
+	($ret, $err) = psql_error($coord, 'refusing_worker', 'SELECT flashcard_schema_distribute()');
+	$workers[1]->start;
+	$where = sprintf('%s:%d', $workers[1]->host, $workers[1]->port);
+	like($err, qr/ERROR:\s+08006: could not check flashcard_schema on worker \Q$where\E\n/,
+		"distribute() with a worker down refuses as a connection failure (08006), naming it")
+	  or diag($err);
 }
 
 # --- i. the application on a distributed database -----------------------------
@@ -724,10 +754,59 @@ ok($status == 0 && !@not_ok && $planned && $planned > 30,
 ($out, $status, $took) = run_app(app_db('app_par', undef), 'jit=off');
 @not_ok = grep { /^not ok/ } split /\n/, $out;
 note($out);
-is(join("\n", @not_ok), 'not ok 40 - cascade: ran to the end',
-	sprintf('app_orm.t without sequential mode (%.1f s): only deleting a learner through the ORM fails', $took));
+# Two steps of app_orm.t delete a learner through the ORM: the January
+# columns' step (a learner with decks of their own) and the cascade step.
+is(join("\n", @not_ok), "not ok 44 - the January columns: ran to the end\nnot ok 46 - cascade: ran to the end",
+	sprintf('app_orm.t without sequential mode (%.1f s): only the two deletions of a learner through the ORM fail', $took));
 like($out, qr/cannot execute DML on table "users" because there was a parallel DML access to distributed table "(reviews|card_statistics|user_deck_progress)" in the same transaction/,
 	'... because Citus refuses the write to users after parallel writes to the shards');
+
+# --- j. the application's own tables keyed into ours (issue 17) ---------------
+# On a distributed database: an app table hash-distributed on user_id in the
+# per-learner tables' colocation group, keyed into the reference table users
+# (ON DELETE CASCADE); an app reference table keyed into decks (ON DELETE SET
+# NULL) with a decklevel column.  A learner's and a deck's deletion reach
+# them on every shard; verify() stays clean on every node; the DROP guard
+# still refuses.
+my $adb = app_db('app_tables', 4);
+$coord->safe_psql($adb, q{
+	CREATE TABLE xp_transactions (
+		id uuid NOT NULL DEFAULT gen_random_uuid(),
+		user_id uuid NOT NULL,
+		amount integer NOT NULL,
+		PRIMARY KEY (user_id, id));
+	SELECT create_distributed_table('xp_transactions', 'user_id', colocate_with => 'reviews');
+	ALTER TABLE xp_transactions ADD FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+	CREATE TABLE deck_reports (
+		id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+		deck_id uuid,
+		level decklevel NOT NULL);
+	SELECT create_reference_table('deck_reports');
+	ALTER TABLE deck_reports ADD FOREIGN KEY (deck_id) REFERENCES decks (id) ON DELETE SET NULL;
+	INSERT INTO users (id, email) SELECT ('10000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid,
+		'learner' || i || '@example.gr' FROM generate_series(1, 20) i;
+	INSERT INTO decks (id, name, level) VALUES ('20000000-0000-4000-8000-000000000001', 'Λέξεις', 'C1');
+	INSERT INTO xp_transactions (user_id, amount) SELECT id, 10 FROM users;
+	INSERT INTO xp_transactions (user_id, amount) SELECT id, 5 FROM users;
+	INSERT INTO deck_reports (deck_id, level) VALUES ('20000000-0000-4000-8000-000000000001', 'C1');
+});
+is($coord->safe_psql($adb, q{SELECT colocationid = (SELECT colocationid FROM pg_dist_partition
+		WHERE logicalrelid = 'reviews'::regclass) FROM pg_dist_partition
+		WHERE logicalrelid = 'xp_transactions'::regclass}),
+	't', "the app's table distributed in the per-learner tables' colocation group");
+$coord->safe_psql($adb, q{DELETE FROM users WHERE id = '10000000-0000-4000-8000-000000000007'});
+is($coord->safe_psql($adb, q{SELECT count(*) || ' ' || count(*) FILTER (
+		WHERE user_id = '10000000-0000-4000-8000-000000000007') FROM xp_transactions}),
+	'38 0', "deleting a learner (reference table) cascades into the app's distributed table on its shard");
+$coord->safe_psql($adb, q{DELETE FROM decks WHERE id = '20000000-0000-4000-8000-000000000001'});
+is($coord->safe_psql($adb, q{SELECT count(*) FILTER (WHERE deck_id IS NULL) || ' ' || string_agg(level::text, ',') FROM deck_reports}),
+	'1 C1', "deleting a deck sets the app's reference table's key to NULL, its decklevel value kept");
+verify_clean_everywhere($adb, "with the app's tables keyed into ours");
+($ret, $err) = psql_error($coord, $adb, 'DROP EXTENSION flashcard_schema CASCADE');
+like($err, qr/ERROR:\s+55000: DROP EXTENSION would drop the tables of flashcard_schema/,
+	"DROP EXTENSION ... CASCADE with the app's tables keyed into ours: the DROP guard refuses")
+  or diag($err);
+is($coord->safe_psql($adb, 'SELECT count(*) FROM xp_transactions'), '38', '... nothing dropped');
 
 $_->stop for @nodes;
 done_testing();

@@ -7,8 +7,8 @@
 # Four servers on this machine: a primary (publisher), its hot standby
 # (streaming), and two logical subscribers of the primary's FOR ALL TABLES
 # publication: "sub" is updated in the documented order at every step
-# (before the primary for 1.0 -> 1.1 and 1.1 -> 1.2, which add columns and
-# enum labels; after it for 1.2 -> 1.3, which changes the type of
+# (before the primary for 1.0 -> 1.1, 1.1 -> 1.2 and 1.3 -> 1.4, which add
+# columns and enum labels; after it for 1.2 -> 1.3, which changes the type of
 # reviews.quality), "wrong" in the opposite order.  After every step, the
 # per-table digests (count and md5 of every row in id order), revision() and
 # the number of failing verify() checks agree on the servers that are
@@ -178,9 +178,9 @@ agree('1.1 -> 1.2, the late subscriber updated: replication resumed by itself', 
 # Documented: the publisher first.  "wrong" goes first this time.
 ($ret, $out, $err) = $wrong->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'the subscriber "wrong" updates to 1.3 first');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription wrong_sub\n/,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "wrong_sub"\n/,
 	'update to 1.3 on a subscriber: a WARNING names its subscription');
-like($err, qr/DETAIL:  The publisher must be updated to 1\.3 before this server: this update changes column reviews\.quality/,
+like($err, qr/DETAIL:  The publisher must be updated to 1\.3 before this server: this update changes column "reviews\.quality"/,
 	'the detail says why the publisher goes first for this step');
 like($err, qr/HINT:  Update the publisher first, then this server\./, 'the hint gives the order');
 unlike($err, qr/published by/, 'nothing about publications on a server that publishes nothing');
@@ -196,9 +196,9 @@ pass('1.3 subscriber before its publisher: the apply worker stops at the next re
 my $subpos = log_position($sub);
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'the publisher updates to 1.3');
-like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\n/,
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\n/,
 	'update to 1.3 on a publisher: a WARNING names the publication');
-like($err, qr/DETAIL:  This server must be updated to 1\.3 before its subscribers: this update changes column reviews\.quality/,
+like($err, qr/DETAIL:  This server must be updated to 1\.3 before its subscribers: this update changes column "reviews\.quality"/,
 	'the detail says why the publisher goes first for this step');
 like($err, qr/HINT:  Update this server, then every subscriber\./, 'the hint gives the order');
 $primary->safe_psql('postgres',
@@ -210,7 +210,7 @@ $sub->wait_for_log(qr/invalid input value for enum (public\.)?reviewrating: "5"/
 pass('1.3 publisher first (documented): the 1.2 subscriber waits at the first score written as an integer');
 ($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 is($ret, 0, 'then the subscriber "sub" updates to 1.3');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription sub_sub\n/,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "sub_sub"\n/,
 	'and is told it subscribes');
 agree('1.2 -> 1.3 in the documented order', qw(standby sub));
 
@@ -219,7 +219,7 @@ agree('1.2 -> 1.3 in the documented order', qw(standby sub));
 $pos = log_position($wrong);
 ($ret, $out, $err) = $wrong->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'");
 is($ret, 0, 'the subscriber stopped at a GOOD review goes back to 1.2');
-like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription wrong_sub\n.*HINT:  Update the publisher first, then this server\./s,
+like($err, qr/WARNING:  this database subscribes to tables of flashcard_schema through subscription "wrong_sub"\n.*HINT:  Update the publisher first, then this server\./s,
 	'the downgrade warns too, through the event trigger: the publisher first');
 $wrong->wait_for_log(qr/invalid input value for enum (public\.)?reviewrating: "5"/, $pos);
 is(has_row($wrong, 'reviews', 'f1300000-0000-4000-8000-000000000001'),
@@ -240,10 +240,99 @@ is($sub->safe_psql('postgres', 'SELECT count(*) FROM flashcard_schema_status()')
 # --- the event trigger on a publisher (a downgrade, rolled back) -------------
 ($ret, $out, $err) = $primary->psql('postgres',
 	"BEGIN; ALTER EXTENSION flashcard_schema UPDATE TO '1.2'; ROLLBACK;");
-like($err, qr/WARNING:  tables of flashcard_schema are published by publication pub\n.*HINT:  Update this server, then every subscriber\./s,
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\n.*HINT:  Update this server, then every subscriber\./s,
 	'a downgrade on the publisher warns through the event trigger: the publisher first');
 ($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'");
 unlike($err, qr/WARNING/, 'an update to the version installed already warns about nothing');
+
+# --- 1.3 -> 1.4: the application's January columns ---------------------------
+# Only columns added (src/contract.c): subscribers first.  "sub" goes first,
+# "wrong" stays behind.
+($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+is($ret, 0, 'the subscriber "sub" updates to 1.4 first');
+like($err, qr/NOTICE:  this database subscribes to tables of flashcard_schema through subscription "sub_sub"\n.*HINT:  Update the publisher after this server\./s,
+	'update to 1.4 on a subscriber: a NOTICE, this server was right to go first');
+unlike($err, qr/WARNING/, '... and no WARNING');
+$primary->safe_psql('postgres',
+	"INSERT INTO users (id, email) VALUES ('a1400000-0000-4000-8000-000000000001', 'before-1.4\@example.com')");
+$primary->safe_psql('postgres',
+	"INSERT INTO decks (id, name, level) VALUES ('d1400000-0000-4000-8000-000000000001', 'before 1.4', 'B1')");
+$primary->wait_for_catchup('sub_sub');
+is($sub->safe_psql('postgres',
+		"SELECT (SELECT count(*) FROM users WHERE id = 'a1400000-0000-4000-8000-000000000001' AND auth0_id IS NULL) || ' ' || "
+		  . "(SELECT is_premium::text FROM decks WHERE id = 'd1400000-0000-4000-8000-000000000001')"),
+	'1 false', 'subscriber at 1.4, publisher at 1.3: new rows arrive, 1.4\'s columns NULL and is_premium false');
+
+$pos = log_position($wrong);
+($ret, $out, $err) = $primary->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+is($ret, 0, 'the publisher updates to 1.4');
+like($err, qr/WARNING:  tables of flashcard_schema are published by publication "pub"\nDETAIL:  Subscribers must be updated to 1\.4 first/,
+	'update to 1.4 on a publisher: a WARNING names the publication, the subscribers go first');
+like($err, qr/HINT:  Update every subscriber, then this server\./, 'the hint gives the order');
+$primary->safe_psql('postgres',
+	"INSERT INTO users (id, email, auth0_id, avatar_url) VALUES ('a1400000-0000-4000-8000-000000000002', "
+	  . "'auth0\@example.com', 'auth0|65a1f0c2e4b0', 'avatars/a14/1.jpg')");
+$primary->safe_psql('postgres',
+	"INSERT INTO decks (id, name, level, is_premium, owner_id) VALUES ('d1400000-0000-4000-8000-000000000002', "
+	  . "'Οι λέξεις μου', 'A2', true, 'a1400000-0000-4000-8000-000000000002')");
+$primary->safe_psql('postgres', "UPDATE user_settings SET theme = 'dark', preferred_language = 'el'");
+agree('1.3 -> 1.4 in the documented order', qw(standby sub));
+
+$pos = $wrong->wait_for_log(
+	qr/logical replication target relation "public\.users" is missing replicated columns: "auth0_id", "avatar_url"/,
+	$pos);
+pass('1.4 publisher before its subscriber: the apply worker stops at the first users row (missing replicated columns)');
+is(has_row($wrong, 'decks', 'd1400000-0000-4000-8000-000000000002'),
+	'0', 'while it is stopped, rows of the other tables do not arrive either');
+$wrong->safe_psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'");
+agree('1.3 -> 1.4, the late subscriber updated: replication resumed by itself', qw(standby sub wrong));
+
 agree('at the end', qw(standby sub wrong));
+
+# --- the application's own tables beside ours (issue 17) ----------------------
+# An app table keyed into users (ON DELETE CASCADE) with a column of the
+# extension's type decklevel, on every server (subscribers need the table);
+# FOR ALL TABLES publishes it, the subscribers pick it up with REFRESH.
+my $app_table = q{CREATE TABLE learner_notes (
+	id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	level decklevel NOT NULL,
+	body text)};
+$primary->safe_psql('postgres', $app_table);
+for my $name (qw(sub wrong))
+{
+	$subscribers{$name}->safe_psql('postgres', $app_table);
+	$subscribers{$name}->safe_psql('postgres', "ALTER SUBSCRIPTION ${name}_sub REFRESH PUBLICATION");
+	$subscribers{$name}->wait_for_subscription_sync($primary, "${name}_sub");
+}
+$primary->safe_psql('postgres', q{INSERT INTO learner_notes (user_id, level, body)
+	SELECT id, 'C2', 'σημειώσεις ' || email FROM users});
+my $notes_sql = q{SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), ''))
+	FROM learner_notes x};
+my $notes = $primary->safe_psql('postgres', $notes_sql);
+$primary->wait_for_catchup("${_}_sub") for qw(sub wrong);
+is($_->safe_psql('postgres', $notes_sql), $notes, "the app's table beside ours replicates: $notes")
+  for ($sub, $wrong);
+$primary->safe_psql('postgres', q{DELETE FROM users WHERE id IN (SELECT user_id FROM learner_notes LIMIT 1)});
+$notes = $primary->safe_psql('postgres', $notes_sql);
+agree("a learner deleted on the publisher, with the app's rows keyed to it", qw(standby sub wrong));
+$primary->wait_for_catchup("${_}_sub") for qw(sub wrong);
+is($_->safe_psql('postgres', $notes_sql), $notes,
+	"... and the cascade into the app's table arrives on the subscriber ($notes)")
+  for ($sub, $wrong);
+
+# A route that rebuilds decklevel (down to 1.1 drops C1, C2) on a subscriber
+# whose app column uses it: refused before anything changes, in the
+# extension's words; replication goes on.
+($ret, $out, $err) = $sub->psql('postgres', "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'");
+isnt($ret, 0, "downgrade to 1.1 on a subscriber with the app's decklevel column: refused");
+like($err, qr/ERROR:  cannot downgrade flashcard_schema to 1\.1 while table column "public\.learner_notes\.level" depends on type "public\.decklevel"/,
+	"... naming the app's column and the type the route re-creates");
+$primary->safe_psql('postgres', q{INSERT INTO learner_notes (user_id, level, body)
+	SELECT id, 'B1', 'μετά' FROM users LIMIT 1});
+$notes = $primary->safe_psql('postgres', $notes_sql);
+$primary->wait_for_catchup('sub_sub');
+is($sub->safe_psql('postgres', $notes_sql), $notes, "the app's rows still arrive after the refusal");
+agree("after the app's tables and the refusal", qw(standby sub wrong));
 
 done_testing();
