@@ -163,5 +163,8 @@ SELECT a.version AS from_version, b.version AS to_version, count(*) AS facts_onl
 FROM (SELECT DISTINCT version FROM snapshot) a, (SELECT DISTINCT version FROM snapshot) b,
 LATERAL (SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || a.version
          EXCEPT SELECT kind, object, fact FROM snapshot WHERE route = 'fresh ' || b.version) d
+-- counted alike on every server: 17's implicit member types, 17's MAINTAIN and
+-- 18's NOT NULL constraint rows (1.4's decks.is_premium has one) left out
 WHERE a.version <> b.version
+  AND d.kind NOT IN ('implicit member', 'maintain privilege', 'not null constraint')
 GROUP BY 1, 2 ORDER BY 1, 2;

@@ -36,6 +36,15 @@
  * 1.4's scripts.  Routes that start below 1.3 and end below it have no hook
  * in the released scripts: there PostgreSQL's own errors stand.
  *
+ * The extension as a whole (RefuseBlockedDrop, from the DROP guard when a
+ * DROP EXTENSION, DROP SCHEMA ... CASCADE or DROP OWNED BY is about to take
+ * it): without CASCADE, any object outside the extension that depends on a
+ * member (a view over reviews, a column of decklevel, a function taking the
+ * row type) blocks, as PostgreSQL's own check would, but named with its
+ * owner and the way out; with CASCADE, whatever the cascade would reach in
+ * another session's temporary schema blocks (PostgreSQL would drop that
+ * session's table, or a column of it and its rows, from under it).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -48,9 +57,11 @@
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_rewrite.h"
@@ -71,6 +82,7 @@
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -132,7 +144,32 @@ ExtensionType(const InstalledExtension *ext, const char *name)
 						   ObjectIdGetDatum(ext->namespace));
 }
 
-/* The relation a rule, trigger, policy or table constraint belongs to (read by its oid) */
+/* The relation (and column) a column default belongs to, read by its oid */
+static Oid
+DefaultsColumn(Oid objid, AttrNumber *attnum)
+{
+	Relation	catalog;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			relid = InvalidOid;
+
+	/* pg_attrdef has no syscache by oid before PostgreSQL 16: its index */
+	ScanKeyInit(&key, Anum_pg_attrdef_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(objid));
+	catalog = table_open(AttrDefaultRelationId, AccessShareLock);
+	scan = systable_beginscan(catalog, AttrDefaultOidIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		relid = ((Form_pg_attrdef) GETSTRUCT(tup))->adrelid;
+		if (attnum != NULL)
+			*attnum = ((Form_pg_attrdef) GETSTRUCT(tup))->adnum;
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return relid;
+}
+
+/* The relation a rule, trigger, policy, table constraint or column default belongs to (read by its oid) */
 static Oid
 OwningRelation(Oid classid, Oid objid)
 {
@@ -150,6 +187,8 @@ OwningRelation(Oid classid, Oid objid)
 		oidcol = Anum_pg_policy_oid, relcol = Anum_pg_policy_polrelid;
 	else if (classid == ConstraintRelationId)
 		oidcol = Anum_pg_constraint_oid, relcol = Anum_pg_constraint_conrelid;
+	else if (classid == AttrDefaultRelationId)
+		return DefaultsColumn(objid, NULL);
 	else
 		return InvalidOid;
 	catalog = table_open(classid, AccessShareLock);
@@ -168,7 +207,8 @@ OwningRelation(Oid classid, Oid objid)
 
 /*
  * The object a dependency names, as the user knows it: the view for the
- * rule that makes it one, the relation for one of its columns.
+ * rule that makes it one, the relation for one of its columns, the column
+ * for its default.
  */
 static ObjectAddress
 UserObject(Oid classid, Oid objid, int32 objsubid)
@@ -182,6 +222,15 @@ UserObject(Oid classid, Oid objid, int32 objsubid)
 
 		if (relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW)
 			ObjectAddressSet(addr, RelationRelationId, objid);
+	}
+	else if (classid == AttrDefaultRelationId)
+	{
+		AttrNumber	attnum = InvalidAttrNumber;
+		Oid			relid = DefaultsColumn(objid, &attnum);
+
+		/* a column's default: the column */
+		if (OidIsValid(relid))
+			ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
 	}
 	else if (classid == RewriteRelationId)
 	{
@@ -205,7 +254,7 @@ OwnerAndSchema(const ObjectAddress *addr, Oid *owner, Oid *nsp)
 	*owner = InvalidOid;
 	*nsp = InvalidOid;
 	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId ||
-		classid == ConstraintRelationId)
+		classid == ConstraintRelationId || classid == AttrDefaultRelationId)
 	{
 		objid = OwningRelation(classid, objid);
 		classid = RelationRelationId;
@@ -267,7 +316,8 @@ TempSchemaPid(Oid nsp)
 			proc = BackendIdGetProc(backend);
 	}
 #endif
-	return proc ? proc->pid : 0;
+	/* A backend reusing the slot has a temporary schema of its own, or none yet */
+	return proc && proc->tempNamespaceId == nsp ? proc->pid : 0;
 }
 
 /* "view \"public.v\"": an object's kind and its qualified name */
@@ -290,7 +340,7 @@ ExtensionMember(RouteCheck *rc, const ObjectAddress *addr)
 	Oid			objid = addr->objectId;
 
 	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId ||
-		classid == ConstraintRelationId)
+		classid == ConstraintRelationId || classid == AttrDefaultRelationId)
 	{
 		objid = OwningRelation(classid, objid);
 		classid = RelationRelationId;
@@ -321,11 +371,12 @@ AddBlocker(RouteCheck *rc, const ObjectAddress *object, const ObjectAddress *sta
 }
 
 /*
- * The objects that depend (normally, as a user's object does) on an object
- * or one of its columns (objsubid 0: on the object or any column).
+ * The objects that depend on an object or one of its columns (objsubid 0:
+ * on the object or any column): normally, as a user's object does, or (all)
+ * in any way that a drop of it cascades along.
  */
 static List *
-Dependents(Oid classid, Oid objid, int32 objsubid)
+DependentsOf(Oid classid, Oid objid, int32 objsubid, bool all)
 {
 	Relation	depend;
 	SysScanDesc scan;
@@ -346,7 +397,7 @@ Dependents(Oid classid, Oid objid, int32 objsubid)
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
 		ObjectAddress *addr;
 
-		if (dep->deptype != DEPENDENCY_NORMAL)
+		if (!all && dep->deptype != DEPENDENCY_NORMAL)
 			continue;
 		addr = palloc(sizeof(ObjectAddress));
 		ObjectAddressSubSet(*addr, dep->classid, dep->objid, dep->objsubid);
@@ -355,6 +406,13 @@ Dependents(Oid classid, Oid objid, int32 objsubid)
 	systable_endscan(scan);
 	table_close(depend, AccessShareLock);
 	return result;
+}
+
+/* The objects that depend normally (as a user's object does) on an object or one of its columns */
+static List *
+Dependents(Oid classid, Oid objid, int32 objsubid)
+{
+	return DependentsOf(classid, objid, objsubid, false);
 }
 
 /*
@@ -672,11 +730,16 @@ ProbeLock(Oid relid, const char *verb, const char *target)
 					 verb)));
 }
 
-/* Refuse the route, naming its first blocker and listing the others */
+/*
+ * Refuse the route (target: its version) or the drop of the extension
+ * (target NULL, verb the statement, e.g. "DROP EXTENSION"), naming its
+ * first blocker and listing the others
+ */
 static void
 ReportBlockers(RouteCheck *rc, const char *verb, const char *target)
 {
 	Blocker    *first = (Blocker *) linitial(rc->blockers);
+	const char *subject = target != NULL ? psprintf("the %s", verb) : verb;
 	StringInfoData detail;
 	Oid			owner;
 	Oid			nsp;
@@ -701,25 +764,36 @@ ReportBlockers(RouteCheck *rc, const char *verb, const char *target)
 		pid = TempSchemaPid(nsp);
 		object = Describe(&b->object);
 		object[0] = pg_toupper((unsigned char) object[0]);
-		appendStringInfo(&detail, "%s%s, owned by role \"%s\"%s, depends on %s, which the %s %s.",
+		appendStringInfo(&detail, "%s%s, owned by role \"%s\"%s, depends on %s, which %s %s.",
 						 n > 1 ? "\n" : "", object, role ? role : "?",
 						 pid == 0 ? "" : psprintf(" and temporary to the session of process %d", pid),
-						 Describe(&b->stake), verb, b->change);
+						 Describe(&b->stake), subject, b->change);
 	}
 	appendStringInfoString(&detail, " Nothing was changed.");
 
 	OwnerAndSchema(&first->object, &owner, &nsp);
 	pid = TempSchemaPid(nsp);
+	if (target != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot %s flashcard_schema to %s while %s depends on %s",
+						verb, target, Describe(&first->object), Describe(&first->stake)),
+				 errdetail_internal("%s", detail.data),
+				 pid != 0 ?
+				 errhint("A temporary object goes when its session ends: have that session drop it or end it "
+						 "(SELECT pg_terminate_backend(%d)), then run %s again.", pid, subject) :
+				 errhint("Drop %s (and each object listed), run %s, then create it again.",
+						 Describe(&first->object), subject)));
 	ereport(ERROR,
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-			 errmsg("cannot %s flashcard_schema to %s while %s depends on %s",
-					verb, target, Describe(&first->object), Describe(&first->stake)),
+			 errmsg("%s cannot drop flashcard_schema while %s depends on %s",
+					verb, Describe(&first->object), Describe(&first->stake)),
 			 errdetail_internal("%s", detail.data),
-			 pid != 0 ?
-			 errhint("A temporary object goes when its session ends: have that session drop it or end it "
-					 "(SELECT pg_terminate_backend(%d)), then run the %s again.", pid, verb) :
-			 errhint("Drop %s (and each object listed), run the %s, then create it again.",
-					 Describe(&first->object), verb)));
+			 pid != 0 && pid != MyProcPid ?
+			 errhint("The drop does not reach into another session's temporary objects: have that session drop it "
+					 "or end it (SELECT pg_terminate_backend(%d)), then run %s again.", pid, verb) :
+			 errhint("Drop %s (and each object listed) first, or add CASCADE to drop them with the extension.",
+					 Describe(&first->object))));
 }
 
 /*
@@ -817,4 +891,179 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 		ReportBlockers(&rc, verb, target);
 	foreach(lc, rc.tables)
 		ProbeLock(lfirst_oid(lc), verb, target);
+}
+
+/*
+ * Whether an object lies in the temporary schema of another session still
+ * running (a column, a rule: its relation's); one a crashed session left
+ * behind is no one's, and the cascade may drop it
+ */
+static bool
+OtherSessionsTemporary(const ObjectAddress *addr)
+{
+	Oid			owner;
+	Oid			nsp;
+	int			pid;
+
+	OwnerAndSchema(addr, &owner, &nsp);
+	pid = TempSchemaPid(nsp);
+	return pid != 0 && pid != MyProcPid;
+}
+
+/* The extension's members (their addresses), read from pg_depend */
+static List *
+ExtensionMembers(const InstalledExtension *ext)
+{
+	List	   *members = NIL;
+	ListCell   *lc;
+
+	foreach(lc, DependentsOf(ExtensionRelationId, ext->oid, 0, true))
+	{
+		ObjectAddress *addr = (ObjectAddress *) lfirst(lc);
+
+		if (getExtensionOfObject(addr->classId, addr->objectId) == ext->oid)
+			members = lappend(members, addr);
+	}
+	return members;
+}
+
+/*
+ * Without CASCADE: the objects outside the extension that depend on one of
+ * its members, on a table's row type or on a type's array type (what
+ * PostgreSQL's own check refuses the drop for).
+ */
+static void
+DirectDependents(RouteCheck *rc, List *members)
+{
+	ListCell   *lc;
+
+	foreach(lc, members)
+	{
+		ObjectAddress *member = (ObjectAddress *) lfirst(lc);
+		ObjectAddress stake = *member;	/* what the user sees at stake: the table, the type */
+		Oid			array;
+
+		/* An array type (a member of its own on PostgreSQL 17): its element type */
+		if (member->classId == TypeRelationId && OidIsValid(get_element_type(member->objectId)))
+			ObjectAddressSet(stake, TypeRelationId, get_element_type(member->objectId));
+
+		for (int i = 0; i < 3; i++)
+		{
+			ObjectAddress checked;
+			ListCell   *dc;
+
+			if (i == 0)
+				checked = *member;
+			else if (i == 1 && member->classId == RelationRelationId &&
+					 OidIsValid(get_rel_type_id(member->objectId)))
+			{
+				/* the table's row type: a column of another table typed with it */
+				ObjectAddressSet(stake, TypeRelationId, get_rel_type_id(member->objectId));
+				checked = stake;
+			}
+			else if (i == 2 && stake.classId == TypeRelationId &&
+					 OidIsValid(array = get_array_type(stake.objectId)))
+				ObjectAddressSet(checked, TypeRelationId, array);	/* reported as the element type */
+			else
+				continue;
+			foreach(dc, Dependents(checked.classId, checked.objectId, 0))
+			{
+				ObjectAddress *dep = (ObjectAddress *) lfirst(dc);
+				ObjectAddress user;
+
+				if (ExtensionMember(rc, dep))
+					continue;
+				user = UserObject(dep->classId, dep->objectId, dep->objectSubId);
+				AddBlocker(rc, &user, &stake, "drops");
+			}
+		}
+	}
+}
+
+/*
+ * With CASCADE: whatever the cascade reaches (every object depending in any
+ * way on a member, and on those, ...) that lies in another session's
+ * temporary schema, named with what it depends on (a column of an array
+ * type: the element type).  At most MAX_REACHED objects are followed.
+ */
+#define MAX_REACHED 100000
+static void
+CascadeReaches(RouteCheck *rc, List *members)
+{
+	List	   *queue = list_copy(members);
+	HTAB	   *seen;
+	HASHCTL		ctl;
+	int			reached = 0;
+	ListCell   *lc;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(ObjectAddress);
+	ctl.entrysize = sizeof(ObjectAddress);
+	ctl.hcxt = CurrentMemoryContext;	/* RefuseBlockedDrop's own context */
+	seen = hash_create("flashcard_schema cascade", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, members)
+		(void) hash_search(seen, lfirst(lc), HASH_ENTER, NULL);
+	while (queue != NIL && reached++ < MAX_REACHED)
+	{
+		ObjectAddress *obj = (ObjectAddress *) linitial(queue);
+		ObjectAddress stake;
+		ListCell   *dc;
+
+		queue = list_delete_first(queue);
+		ObjectAddressSet(stake, obj->classId, obj->objectId);
+		if (obj->classId == TypeRelationId && OidIsValid(get_element_type(obj->objectId)))
+			ObjectAddressSet(stake, TypeRelationId, get_element_type(obj->objectId));
+		CHECK_FOR_INTERRUPTS();
+		foreach(dc, DependentsOf(obj->classId, obj->objectId, obj->objectSubId, true))
+		{
+			ObjectAddress *dep = (ObjectAddress *) lfirst(dc);
+			bool		found;
+
+			(void) hash_search(seen, dep, HASH_ENTER, &found);
+			if (found)
+				continue;
+			if (OtherSessionsTemporary(dep) && !ExtensionMember(rc, dep))
+			{
+				ObjectAddress user = UserObject(dep->classId, dep->objectId, dep->objectSubId);
+
+				AddBlocker(rc, &user, &stake, "drops");
+			}
+			queue = lappend(queue, dep);
+		}
+	}
+	hash_destroy(seen);
+}
+
+/*
+ * From the DROP guard, when a statement is about to drop the extension as a
+ * whole (command: its tag; cascade: whether what depends on the extension
+ * goes too): refuse, in the extension's words, if an object outside it
+ * would block the drop (see the top of this file).
+ */
+void
+RefuseBlockedDrop(const char *command, bool cascade)
+{
+	InstalledExtension ext;
+	RouteCheck	rc;
+	List	   *members;
+	MemoryContext cxt;
+	MemoryContext old;
+
+	if (!FindInstalledExtension(&ext))
+		return;
+	/* The walk's lists and lookups, gone when it finds nothing (an error frees them with its parent) */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "flashcard_schema drop blockers", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	rc.ext = &ext;
+	rc.blockers = NIL;
+	rc.tables = NIL;
+	members = ExtensionMembers(&ext);
+	if (cascade)
+		CascadeReaches(&rc, members);
+	else
+		DirectDependents(&rc, members);
+	if (rc.blockers != NIL)
+		ReportBlockers(&rc, command, NULL);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
 }

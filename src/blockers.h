@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * blockers.h
- *	  Refuse an update or downgrade that another role's object would block.
+ *	  Refuse an update, downgrade or drop that another role's object would block.
  *
  *-------------------------------------------------------------------------
  */
@@ -14,5 +14,6 @@
 
 extern void RefuseBlockedUpdate(AlterExtensionStmt *stmt);
 extern void RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target);
+extern void RefuseBlockedDrop(const char *command, bool cascade);
 
 #endif							/* FLASHCARD_SCHEMA_BLOCKERS_H */

@@ -14,7 +14,10 @@
  * no SPI, no permission check, the caller may already drop them all; for a
  * table Citus distributes, whose rows are on the shards, a count(*) through
  * Citus) and refuses unless flashcard_schema.allow_data_loss is on in the
- * session.
+ * session.  A drop that goes ahead is first checked for objects outside the
+ * extension that would block it (another session's temporary table with a
+ * column of reviews; without CASCADE, the app's view over it), which
+ * src/blockers.c refuses in the extension's words.
  *
  * From 1.4 (the revisions whose contract has the sql_drop trigger) the
  * parse tree is not the only witness: a statement can reach the tables by a
@@ -67,6 +70,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "blockers.h"
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
@@ -343,6 +347,22 @@ DropTakesTables(Node *parsetree, const GuardedExtension *ext)
 }
 
 /*
+ * Whether a statement that takes the tables also drops what depends on the
+ * extension, as far as the blockers are concerned: all but DROP EXTENSION
+ * ... RESTRICT (the default).  DROP OWNED BY ... RESTRICT drops the role's
+ * other objects too (its view over reviews goes with the extension): it is
+ * checked as a cascade, and PostgreSQL's own check stands for another
+ * role's object.
+ */
+static bool
+DropCascades(Node *parsetree)
+{
+	if (IsA(parsetree, DropStmt))
+		return ((DropStmt *) parsetree)->behavior == DROP_CASCADE;
+	return true;
+}
+
+/*
  * Rows of a table Citus distributes: they are on the shards, not in the
  * coordinator's table, and only a query through Citus counts them.
  */
@@ -601,6 +621,14 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 		if (t->rows > 0)
 			tables = lappend(tables, t);
 	}
+	if (tables != NIL && !allow_data_loss)
+		ReportTablesAtStake(command, tables, ext.backstop, false);	/* refuses */
+
+	/*
+	 * The drop goes ahead: first refuse it, in the extension's words, if an
+	 * object outside the extension blocks it (src/blockers.c)
+	 */
+	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree));
 	if (tables == NIL)
 		return;
 	ReportTablesAtStake(command, tables, ext.backstop, allow_data_loss);
