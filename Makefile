@@ -5,7 +5,11 @@ EXTENSION = flashcard_schema
 # in build-NN/ with make -f ../Makefile VPATH=..), so files are found from here.
 TOP := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 MODULE_big = flashcard_schema
-OBJS = src/flashcard_schema.o src/blockers.o src/contract.o src/verify.o src/deparse.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
+OBJS = src/flashcard_schema.o src/blockers.o src/contract.o src/contract_data.o src/verify.o src/deparse.o src/drop_guard.o src/citus.o src/replication.o src/install_check.o
+# The schema contract is declared once, in contract/*.tsv; its C form is
+# generated at build time (in the build directory: src/contract_data.c).
+CONTRACT = $(sort $(wildcard $(TOP)/contract/*.tsv))
+EXTRA_CLEAN = src/contract_data.c src/contract_revisions.h
 
 # The versioned install, upgrade and downgrade scripts sit beside the control file.
 DATA = $(sort $(notdir $(wildcard $(TOP)/$(EXTENSION)--*.sql)))
@@ -18,6 +22,9 @@ PG_CPPFLAGS = -DFLASHCARD_SCHEMA_VERSION='"$(EXTVERSION)"'
 # ours); PG_FUNCTION_ARGS leaves fcinfo unused by design.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
+# The generated src/contract_data.c (in the build directory) includes contract.h;
+# the sources include the generated src/contract_revisions.h
+PG_CPPFLAGS += -I$(TOP)/src -I$(CURDIR)/src
 
 REGRESS = $(patsubst $(TOP)/sql/%.sql,%,$(sort $(wildcard $(TOP)/sql/*.sql)))
 # The test database is UTF8 whatever the server's locale (the extension
@@ -43,6 +50,15 @@ $(OBJS): | $(CURDIR)/src
 $(CURDIR)/src:
 	mkdir -p $@
 
+# The C contract, generated from the declaration.  perl: PostgreSQL's build
+# tools need it anyway (Debian's postgresql-common depends on it).
+src/contract_data.c: $(TOP)/contract/gen_contract.pl $(CONTRACT) | $(CURDIR)/src
+	perl $(TOP)/contract/gen_contract.pl $(TOP)/contract $@
+src/contract_revisions.h: $(TOP)/contract/gen_contract.pl $(TOP)/contract/revisions.tsv | $(CURDIR)/src
+	perl $(TOP)/contract/gen_contract.pl --revisions $(TOP)/contract $@
+# (the bitcode files too: with_llvm builds them by a rule of their own)
+$(OBJS) $(OBJS:.o=.bc): src/contract_revisions.h
+
 # Tests against a running server, found by the PG* variables (PGHOST,
 # PGPORT, PGUSER...) as for installcheck.  Each kind has its home here;
 # test/bin/run.sh calls these.  See test/README.md.
@@ -63,6 +79,12 @@ PGTAP_FIRST = test/pgtap/data_locks.sql test/pgtap/data_1_4.sql test/pgtap/verif
 PGTAP_ALL = $(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/test/pgtap/*.sql)))
 PGTAP_TESTS = $(filter $(PGTAP_FIRST),$(PGTAP_ALL)) $(filter-out $(PGTAP_FIRST),$(PGTAP_ALL))
 PGTAP_FLAGS =
+
+# Start a new revision: contract/revisions.tsv, default_version, and stubs of
+# its scripts and pgTAP contract file (docs/adding-a-revision.md).
+.PHONY: revision
+revision:
+	sh $(TOP)/contract/new_revision.sh $(TOP) "$(REVISION)"
 
 .PHONY: pgtap prove prove-cluster
 pgtap:
@@ -88,7 +110,7 @@ prove-cluster:
 
 # The pg_tle flavor for managed servers (docs/managed.md): one migration per
 # release, tle/flashcard_schema-tle--<version>.sql, generated from the released
-# scripts and src/contract.c by tle/generate.  Never edited and never committed
+# scripts and the contract (contract/*.tsv) by tle/generate.  Never edited and never committed
 # (.gitignore): a release's migration is what make tle writes from its tree.
 .PHONY: tle
 tle:

@@ -131,7 +131,7 @@ TypeLosesLabels(const char *type, int a, int b)
 {
 	for (int i = 0; i < contract_nlabels; i++)
 		if (strcmp(contract_labels[i].type, type) == 0 &&
-			contract_labels[i].since <= a && contract_labels[i].since > b)
+			CONTRACT_IN(&contract_labels[i], a) && !CONTRACT_IN(&contract_labels[i], b))
 			return true;
 	return false;
 }

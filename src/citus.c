@@ -283,17 +283,18 @@ RequireWorkers(const InstalledExtension *ext, const char *const *qualified, int 
 	}
 }
 
-/* The contract's primary key of a table */
+/* The contract's primary key of a table in a revision */
 static const ContractConstraint *
-PrimaryKey(const char *table)
+PrimaryKey(const char *table, int revision)
 {
 	for (int i = 0; i < contract_nconstraints; i++)
 	{
-		if (contract_constraints[i].contype == CONSTRAINT_PRIMARY &&
+		if (CONTRACT_IN(&contract_constraints[i], revision) &&
+			contract_constraints[i].contype == CONSTRAINT_PRIMARY &&
 			strcmp(contract_constraints[i].table, table) == 0)
 			return &contract_constraints[i];
 	}
-	elog(ERROR, "the contract has no primary key for table \"%s\"", table);
+	elog(ERROR, "the contract has no primary key for table \"%s\" in revision %s", table, contract_versions[revision]);
 	pg_unreachable();
 }
 
@@ -333,7 +334,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 		HeapTuple	tup;
 		Oid			owner;
 
-		if (d->since > revision)
+		if (!CONTRACT_IN(d, revision))
 			continue;
 		relids[n] = get_relname_relid(d->table, ext->namespace);
 		if (!OidIsValid(relids[n]))
@@ -405,7 +406,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 	{
 		const ContractConstraint *c = &contract_constraints[i];
 
-		if (c->since <= revision && c->contype == CONSTRAINT_FOREIGN)
+		if (CONTRACT_IN(c, revision) && c->contype == CONSTRAINT_FOREIGN)
 			Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
 							 quote_qualified_identifier(schema, c->table), quote_identifier(c->name)),
 					0, NULL, NULL);
@@ -414,7 +415,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 	{
 		if (facts[i]->column != NULL)
 			Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", qualified[i],
-							 quote_identifier(PrimaryKey(names[i])->name)),
+							 quote_identifier(PrimaryKey(names[i], revision)->name)),
 					0, NULL, NULL);
 	}
 
@@ -462,7 +463,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 
 		if (facts[i]->column == NULL)
 			continue;
-		pkey = quote_identifier(PrimaryKey(names[i])->name);
+		pkey = quote_identifier(PrimaryKey(names[i], revision)->name);
 		Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", qualified[i], pkey),
 				0, NULL, NULL);
 		Execute(psprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY %s",
@@ -474,7 +475,7 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 		const ContractConstraint *c = &contract_constraints[i];
 		char	   *table;
 
-		if (c->since > revision || c->contype != CONSTRAINT_FOREIGN)
+		if (!CONTRACT_IN(c, revision) || c->contype != CONSTRAINT_FOREIGN)
 			continue;
 		table = quote_qualified_identifier(schema, c->table);
 		Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", table, quote_identifier(c->name)),

@@ -3,10 +3,12 @@
  * contract.h
  *	  The expected schema of every released flashcard_schema revision.
  *
- * The data behind these declarations (contract.c) is the one home of the
- * schema contract in the code: each fact carries the first revision that
- * has it, so the schema of revision N is every fact with since <= N (and,
- * for a column a later revision changes, N <= until).
+ * The data behind these declarations is generated at build time
+ * (src/contract_data.c, by contract/gen_contract.pl) from the declaration in
+ * contract/<kind>.tsv, the one home of the schema contract: each fact carries the
+ * first and the last revision that has it, so the schema of revision N is
+ * every fact with since <= N <= until (CONTRACT_IN).  A change is one fact
+ * ending and another beginning.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,14 +18,18 @@
 /* The "until" of a fact that no revision has replaced */
 #define STILL PG_INT32_MAX
 
-/* Whether a fact with these bounds belongs to a revision */
+/*
+ * Whether a fact belongs to a revision: the one test of it (every kind of
+ * fact has since and until)
+ */
 #define CONTRACT_IN(fact, revision) \
 	((fact)->since <= (revision) && (revision) <= (fact)->until)
 
 /* An enum label, in sort order within its type */
 typedef struct ContractLabel
 {
-	int			since;			/* index into contract_versions */
+	int			since;			/* index into contract_versions: first revision */
+	int			until;			/* last revision with this fact, or STILL */
 	const char *type;
 	const char *label;
 } ContractLabel;
@@ -32,6 +38,7 @@ typedef struct ContractLabel
 typedef struct ContractTable
 {
 	int			since;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *name;
 } ContractTable;
 
@@ -52,6 +59,7 @@ typedef struct ContractColumn
 typedef struct ContractConstraint
 {
 	int			since;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *table;
 	const char *name;
 	char		contype;		/* CONSTRAINT_PRIMARY, _UNIQUE or _FOREIGN */
@@ -65,6 +73,7 @@ typedef struct ContractConstraint
 typedef struct ContractIndex
 {
 	int			since;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *table;
 	const char *name;
 	bool		unique;
@@ -108,7 +117,7 @@ typedef struct ContractTableGrant
 typedef struct ContractEventTrigger
 {
 	int			since;
-	int			until;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *name;
 	const char *event;			/* "ddl_command_start" or "sql_drop" */
 	char		enabled;		/* pg_event_trigger.evtenabled: 'O' or 'A' */
@@ -125,6 +134,7 @@ typedef struct ContractEventTrigger
 typedef struct ContractDistribution
 {
 	int			since;
+	int			until;			/* last revision with this fact, or STILL */
 	const char *table;
 	const char *column;			/* distribution column, NULL for a reference table */
 	const char *key;			/* primary key columns when distributed, "(id, user_id)" */

@@ -375,7 +375,7 @@ VerifyEnum(VerifyContext *cxt, const char *typname)
 	{
 		const ContractLabel *l = &contract_labels[i];
 
-		if (l->since <= cxt->revision && strcmp(l->type, typname) == 0 &&
+		if (CONTRACT_IN(l, cxt->revision) && strcmp(l->type, typname) == 0 &&
 			!AlembicDiffers(cxt, ALEMBIC_NO_LABEL, typname, l->label, NULL))
 			appendStringInfo(&expected, "%s%s", expected.len > 0 ? ", " : "", l->label);
 	}
@@ -713,7 +713,7 @@ DistributionOf(VerifyContext *cxt, const char *table)
 	{
 		const ContractDistribution *d = &contract_distribution[i];
 
-		if (d->since <= cxt->revision && strcmp(d->table, table) == 0)
+		if (CONTRACT_IN(d, cxt->revision) && strcmp(d->table, table) == 0)
 			return d;
 	}
 	return NULL;
@@ -864,7 +864,7 @@ VerifyConstraints(VerifyContext *cxt, const char *table, Oid relid,
 		LiveConstraint *lc = NULL;
 		char	   *references = NULL;
 
-		if (c->since > cxt->revision || strcmp(c->table, table) != 0)
+		if (!CONTRACT_IN(c, cxt->revision) || strcmp(c->table, table) != 0)
 			continue;
 		for (int j = 0; j < ncons; j++)
 		{
@@ -1002,7 +1002,7 @@ VerifyIndexes(VerifyContext *cxt, const char *table, Oid relid,
 		const ContractIndex *c = &contract_indexes[i];
 		LiveIndex  *li = NULL;
 
-		if (c->since > cxt->revision || strcmp(c->table, table) != 0 ||
+		if (!CONTRACT_IN(c, cxt->revision) || strcmp(c->table, table) != 0 ||
 			AlembicDiffers(cxt, ALEMBIC_NO_INDEX, table, c->name, NULL))
 			continue;
 		for (int j = 0; j < nidx; j++)
@@ -1510,7 +1510,7 @@ ColocationAnchor(int revision)
 	{
 		const ContractDistribution *d = &contract_distribution[i];
 
-		if (d->since <= revision && d->column != NULL)
+		if (CONTRACT_IN(d, revision) && d->column != NULL)
 			return d->table;
 	}
 	return NULL;
@@ -1940,7 +1940,7 @@ ContractHas(int revision, Oid classid, const char *name)
 	if (classid == RelationRelationId)
 	{
 		for (int i = 0; i < contract_ntables; i++)
-			if (contract_tables[i].since <= revision && strcmp(contract_tables[i].name, name) == 0)
+			if (CONTRACT_IN(&contract_tables[i], revision) && strcmp(contract_tables[i].name, name) == 0)
 				return true;
 	}
 	else if (classid == ProcedureRelationId)
@@ -1960,7 +1960,7 @@ ContractHas(int revision, Oid classid, const char *name)
 	else if (classid == TypeRelationId)
 	{
 		for (int i = 0; i < contract_nlabels; i++)
-			if (contract_labels[i].since <= revision && strcmp(contract_labels[i].type, name) == 0)
+			if (CONTRACT_IN(&contract_labels[i], revision) && strcmp(contract_labels[i].type, name) == 0)
 				return true;
 	}
 	return false;
@@ -2060,7 +2060,10 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 
 	VerifyEncoding(&cxt);
 
-	/* Enum types, in the order the contract first names them */
+	/*
+	 * Enum types, in the order the contract first names them: those with a
+	 * label in the revision checked
+	 */
 	for (int i = 0; i < contract_nlabels; i++)
 	{
 		const char *type = contract_labels[i].type;
@@ -2068,6 +2071,8 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 		if (previous != NULL && strcmp(previous, type) == 0)
 			continue;
 		previous = type;
+		if (!ContractHas(revision, TypeRelationId, type))
+			continue;
 		if (AlembicDiffers(&cxt, ALEMBIC_NO_TYPE, type, NULL, NULL))
 			VerifyAbsentType(&cxt, type);
 		else
@@ -2076,7 +2081,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 
 	for (int i = 0; i < contract_ntables; i++)
 	{
-		if (contract_tables[i].since <= revision)
+		if (CONTRACT_IN(&contract_tables[i], revision))
 			VerifyTable(&cxt, i);
 	}
 

@@ -22,6 +22,7 @@
 
 /* Plain stdio: this program links no libpgport */
 #undef printf
+#undef fprintf
 
 /* Print a C string as a JSON string, or null */
 static void
@@ -82,10 +83,37 @@ json_until(int until)
 		printf("%d", until);
 }
 
+/*
+ * Refuse a fact that ends, of a kind whose "until" this dump does not carry
+ * yet (the SQL verify() would check it in every later revision)
+ */
+static void
+require_still(const char *kind, int n, const int *untils, size_t stride)
+{
+	for (int i = 0; i < n; i++)
+	{
+		int			until = *(const int *) ((const char *) untils + i * stride);
+
+		if (until != STILL)
+		{
+			fprintf(stderr, "contract_dump: a fact of %s ends (until %s); the pg_tle flavor does not "
+					"carry the until of %s yet\n", kind, contract_versions[until], kind);
+			exit(1);
+		}
+	}
+}
+
 /* Print every array of the contract as one JSON object */
 int
 main(void)
 {
+	require_still("labels", contract_nlabels, &contract_labels[0].until, sizeof(ContractLabel));
+	require_still("tables", contract_ntables, &contract_tables[0].until, sizeof(ContractTable));
+	require_still("constraints", contract_nconstraints, &contract_constraints[0].until,
+				  sizeof(ContractConstraint));
+	require_still("indexes", contract_nindexes, &contract_indexes[0].until, sizeof(ContractIndex));
+	require_still("distribution", contract_ndistribution, &contract_distribution[0].until,
+				  sizeof(ContractDistribution));
 	printf("{\"versions\": [");
 	for (int i = 0; i < contract_nversions; i++)
 	{

@@ -17,8 +17,7 @@ BEGIN;
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
--- contract_common.psql (1.0 facts), then 3 below.
-SELECT plan(:contract_common_tests + 3);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 \ir ../lib/contract_common.psql
 
 -- 1.0 predates the last login (1.1) ...

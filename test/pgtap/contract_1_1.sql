@@ -18,8 +18,7 @@ BEGIN;
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
--- contract_common.psql (1.0 facts, + 4 for each of 1.1's two columns), then 1 below.
-SELECT plan(:contract_common_tests + 2 * 4 + 1);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 \ir ../lib/contract_common.psql
 
 -- 1.1 predates the C levels (1.2).

@@ -19,8 +19,7 @@ BEGIN;
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
--- contract_common.psql (1.0 facts, + 4 for each of 1.1's two columns).
-SELECT plan(:contract_common_tests + 2 * 4 + 3);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 \ir ../lib/contract_common.psql
 
 -- 1.3 installs from its own script, so the levels of 1.2 are usable in the

@@ -21,10 +21,7 @@ BEGIN;
 CREATE SCHEMA flashcard;
 CREATE EXTENSION flashcard_schema VERSION :'version' SCHEMA flashcard;
 
--- contract_common.psql (1.0 facts, + 4 for each of 1.1's two and 1.4's six
--- columns, + 1 for is_premium's default, + 3 for 1.4's foreign key, + 3 for
--- each of its three indexes).
-SELECT plan(:contract_common_tests + 8 * 4 + 1 + 3 + 3 * 3 + 12);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 \ir ../lib/contract_common.psql
 
 -- Defaults of the new columns as the application sees them: a deck is not

@@ -19,7 +19,7 @@ BEGIN;
 -- rows (test/t/guard_1_4.t), unless the session allows it.
 SET LOCAL flashcard_schema.allow_data_loss = on;
 SET LOCAL client_min_messages = error;
-SELECT plan(74);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 
 CREATE EXTENSION flashcard_schema;
 

@@ -20,7 +20,7 @@
 SET client_min_messages = warning;
 
 BEGIN;
-SELECT plan(28);
+SELECT no_plan();  -- finish() prints the plan: the count of what ran
 
 CREATE EXTENSION flashcard_schema;
 \set failing 'SELECT object_type, object_name, check_name, expected, actual FROM flashcard_schema_verify() WHERE NOT ok'

@@ -48,6 +48,11 @@ import psycopg2
 import psycopg2.extensions
 
 DB = "flashcard_schema_test_planted"
+# The revisions, in order, as the contract declares them
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                       "contract", "revisions.tsv")) as f:
+    REVISIONS = [line.strip() for line in f
+                 if line.strip() and not line.startswith("#")][1:]
 ATTACKER = "flashcard_attacker"
 PASSWORD = "planted_pw"
 
@@ -412,7 +417,8 @@ def every_route(label, conn, harness, holder, owns_extension, app):
 
     data("SET flashcard_schema.allow_data_loss = on; DROP EXTENSION IF EXISTS flashcard_schema; RESET flashcard_schema.allow_data_loss")
 
-    for version in ["1.0", "1.1", "1.2", "1.3", "1.4"]:
+    # every revision of the contract (contract/revisions.tsv), the latest included
+    for version in REVISIONS:
         step("CREATE EXTENSION flashcard_schema VERSION '%s'" % version, "00000", "install at %s" % version)
         check_functions(version)
         step("DROP EXTENSION flashcard_schema", "00000", "DROP EXTENSION at %s (empty tables)" % version)
