@@ -329,6 +329,46 @@ SQL
 1999" "$REV: the app's own foreign keys into users still check and cascade"
     out=$(error_of $DB "INSERT INTO feedback (user_id, category, body) VALUES (gen_random_uuid(), 'BUG', 'y')")
     is "$(echo "$out" | head -1 | cut -d: -f1)" "23503" "$REV: and still refuse a row with no user (23503)"
+
+    # The app's Alembic with the helper (python/flashcard_schema_alembic): it
+    # reads the adopted tables and types as the extension's, and its
+    # comparison of metadata that declares none of the eight tables proposes
+    # nothing about them (only the app's own objects, which that metadata
+    # lacks too); then the app's next migration keys a table of its own into
+    # users, as the database owner (REFERENCES, from 1.4).
+    out=$(ADOPT_DB=$DB PGUSER=$APP PGPASSWORD=$PW PYTHONPATH="$TOP/python/flashcard_schema_alembic" $PY - 2>&1 <<'PY'
+import os
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+import flashcard_schema_alembic as fsa
+engine = sa.create_engine("postgresql+psycopg2://", poolclass=sa.pool.NullPool,
+                          connect_args={"dbname": os.environ["ADOPT_DB"]})
+with engine.connect() as conn:
+    objs = fsa.read_extension_objects(conn)
+    print(" ".join(sorted(name for _, name in objs.tables)))
+    print(" ".join(sorted(name for _, name in objs.types)))
+    ctx = MigrationContext.configure(conn, opts=dict(compare_type=True, compare_server_default=True,
+                                                     **fsa.alembic_filters(conn)))
+    diffs = compare_metadata(ctx, sa.MetaData())
+    named = set()
+    for d in diffs:
+        for x in (d if isinstance(d, list) else [d]):
+            obj = x[1] if len(x) > 1 else None
+            table = getattr(obj, "table", None)
+            named.add(getattr(table, "name", None) or getattr(obj, "name", "?"))
+    print(" ".join(sorted(n for n in named if n is not None)))
+PY
+)
+    is "$out" "$(echo $TABLES | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+carddifficulty cardstatus decklevel reviewrating
+$(echo $APP_TABLES | tr ' ' '\n' | grep -v alembic_version | sort | tr '\n' ' ' | sed 's/ $//')" \
+        "$REV, updated: with the Alembic helper, Alembic sees the eight tables and four types as the extension's and proposes nothing about them"
+    app $DB -c "CREATE TABLE app_next (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                                       user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                                       deck_id uuid REFERENCES decks (id) ON DELETE SET NULL)" \
+               -c "DROP TABLE app_next"
+    ok $? "$REV, updated: the app's next migration keys a new table of its own into users and decks"
     ROWS=$(rows $DB)
 
     # pg_dump and pg_restore, as the app's role.  Restoring the app's own keys
@@ -370,7 +410,8 @@ SQL
     is "$(filenodes $DB)" "$NODES_UPDATED" "$REV, left: no relation rewritten (file nodes)"
     is "$(owners $DB | awk '{print $2}' | sort -u)" "$APP" "$REV, left: the app's role owns the tables and the four types again"
     is "$(sql $DB -c "SELECT string_agg(DISTINCT array_to_string(relacl, ','), ' ') FROM pg_class
-                      WHERE relname = ANY (string_to_array('$TABLES', ' '))")" "$APP=arwdDxt/$APP" \
+                      WHERE relname = ANY (string_to_array('$TABLES', ' '))")" \
+       "$(sql $DB -c "SELECT array_to_string(acldefault('r', oid), ',') FROM pg_roles WHERE rolname = '$APP'")" \
         "$REV, left: with the owner's privileges and no other grant"
     is "$(app_schema $DB)" "$APPSCHEMA" "$REV, left: the app's own tables, keys and view untouched"
     # The app's Alembic takes over again: the tables are at the revision the
