@@ -46,6 +46,8 @@ my @kinds = (
 	[function_settings => 'ContractFunctionSetting', qw(setting)],
 	[distribution => 'ContractDistribution', qw(table column key)],
 	[event_triggers => 'ContractEventTrigger', qw(name event enabled:char)],
+	[row_security => 'ContractRowSecurity', qw(table forced:bool)],
+	[policies => 'ContractPolicy', qw(table name definition)],
 );
 
 # What names a fact of each kind: two facts with the same name may not both
@@ -62,6 +64,8 @@ my %key = (
 	function_settings => ['setting:prefix'],
 	distribution => [qw(table)],
 	event_triggers => [qw(name)],
+	row_security => [qw(table)],
+	policies => [qw(table name)],
 );
 
 my %contype = (p => 'CONSTRAINT_PRIMARY', u => 'CONSTRAINT_UNIQUE',
@@ -252,8 +256,11 @@ for my $kind (@kinds)
 		$c .= "\t{" . join(', ', @c) . "},\n";
 		$nfacts++;
 	}
+	# A kind with no fact yet: C has no empty array, so one zeroed placeholder, counted out
+	$c .= "\t{0}\t\t\t\t\t\t\t/* no fact: a placeholder, not counted */\n" unless @$rows;
 	$c .= "};\n";
-	$c .= "const int\tcontract_n${name} = lengthof(contract_${name});\n";
+	$c .= "const int\tcontract_n${name} = "
+	  . (@$rows ? "lengthof(contract_${name})" : "0") . ";\n";
 }
 
 write_file($out, $c);

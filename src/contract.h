@@ -140,6 +140,28 @@ typedef struct ContractDistribution
 	const char *key;			/* primary key columns when distributed, "(id, user_id)" */
 } ContractDistribution;
 
+/*
+ * A table with row level security enabled (ALTER TABLE ... ENABLE ROW LEVEL
+ * SECURITY); a table without such a fact has it disabled
+ */
+typedef struct ContractRowSecurity
+{
+	int			since;
+	int			until;			/* last revision with this fact, or STILL */
+	const char *table;
+	bool		forced;			/* FORCE ROW LEVEL SECURITY: the owner too */
+} ContractRowSecurity;
+
+/* A row level security policy of a table; a table has no other */
+typedef struct ContractPolicy
+{
+	int			since;
+	int			until;			/* last revision with this fact, or STILL */
+	const char *table;
+	const char *name;
+	const char *definition;		/* as verify() prints it: POLICY "name" ... */
+} ContractPolicy;
+
 extern const char *const contract_versions[];
 extern const int contract_nversions;
 
@@ -165,6 +187,11 @@ extern const int contract_ndistribution;
 
 extern const ContractEventTrigger contract_event_triggers[];
 extern const int contract_nevent_triggers;
+
+extern const ContractRowSecurity contract_row_security[];
+extern const int contract_nrow_security;
+extern const ContractPolicy contract_policies[];
+extern const int contract_npolicies;
 
 extern int	ContractRevision(const char *version);
 

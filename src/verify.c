@@ -1400,14 +1400,48 @@ VerifyRules(VerifyContext *cxt, Oid relid)
 	table_close(catalog, AccessShareLock);
 }
 
-/* Report a table's row-level security policies, as psql \d lists them */
+/* The row-level security the contract gives a table in the revision checked */
+static const char *
+ExpectedRowSecurity(VerifyContext *cxt, const char *table)
+{
+	for (int i = 0; i < contract_nrow_security; i++)
+	{
+		const ContractRowSecurity *r = &contract_row_security[i];
+
+		if (CONTRACT_IN(r, cxt->revision) && strcmp(r->table, table) == 0)
+			return RowSecurityName(true, r->forced);
+	}
+	return RowSecurityName(false, false);
+}
+
+/* The contract's policy of this name on a table in the revision checked, or NULL */
+static const ContractPolicy *
+ContractPolicyOf(VerifyContext *cxt, const char *table, const char *name)
+{
+	for (int i = 0; i < contract_npolicies; i++)
+	{
+		const ContractPolicy *p = &contract_policies[i];
+
+		if (CONTRACT_IN(p, cxt->revision) && strcmp(p->table, table) == 0 &&
+			strcmp(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Check a table's row-level security policies (spelled as psql \d lists
+ * them) against the contract's, then report extra ones
+ */
 static void
-VerifyPolicies(VerifyContext *cxt, Oid relid)
+VerifyPolicies(VerifyContext *cxt, const char *table, Oid relid)
 {
 	Relation	catalog;
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
+	List	   *names = NIL;	/* every policy's name */
+	List	   *defs = NIL;		/* and its definition */
 
 	ScanKeyInit(&key, Anum_pg_policy_polrelid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(relid));
@@ -1470,10 +1504,41 @@ VerifyPolicies(VerifyContext *cxt, Oid relid)
 		if (!isnull)
 			appendStringInfo(&buf, " WITH CHECK (%s)",
 							 DeparseTableExpr((Node *) stringToNode(TextDatumGetCString(value)), relid, false));
-		Extra(cxt, "policy", NameStr(pol->polname), buf.data);
+		names = lappend(names, pstrdup(NameStr(pol->polname)));
+		defs = lappend(defs, buf.data);
 	}
 	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
+
+	/* The contract's policies, each with its live definition or none */
+	for (int i = 0; i < contract_npolicies; i++)
+	{
+		const ContractPolicy *p = &contract_policies[i];
+		const char *actual = NULL;
+		ListCell   *ln;
+		ListCell   *ld;
+
+		if (!CONTRACT_IN(p, cxt->revision) || strcmp(p->table, table) != 0)
+			continue;
+		forboth(ln, names, ld, defs)
+		{
+			if (strcmp(lfirst(ln), p->name) == 0)
+				actual = lfirst(ld);
+		}
+		Check(cxt, "policy", p->name, "definition",
+			  p->definition, actual);
+	}
+	/* Then those the contract does not have */
+	{
+		ListCell   *ln;
+		ListCell   *ld;
+
+		forboth(ln, names, ld, defs)
+		{
+			if (ContractPolicyOf(cxt, table, lfirst(ln)) == NULL)
+				Extra(cxt, "policy", lfirst(ln), lfirst(ld));
+		}
+	}
 }
 
 /*
@@ -1637,7 +1702,7 @@ VerifyTable(VerifyContext *cxt, int index)
 	Check(cxt, "table", table, "persistence", "permanent", persistence);
 	Check(cxt, "table", table, "access method", "heap", method);
 	Check(cxt, "table", table, "inheritance", "none", inheritance);
-	Check(cxt, "table", table, "row security", "disabled", rowsecurity);
+	Check(cxt, "table", table, "row security", ExpectedRowSecurity(cxt, table), rowsecurity);
 	Check(cxt, "table", table, "privileges", ContractPrivileges(cxt, owner), privileges);
 	if (cxt->citus)
 		Check(cxt, "table", table, "distribution", ExpectedLayout(cxt, table),
@@ -1651,7 +1716,7 @@ VerifyTable(VerifyContext *cxt, int index)
 	/* relhasrules is set whenever a rule is added (and cleared when the last goes) */
 	if (hasrules)
 		VerifyRules(cxt, relid);
-	VerifyPolicies(cxt, relid);
+	VerifyPolicies(cxt, table, relid);
 }
 
 /* The kind of a routine, as psql's \df "Type" column names it */
