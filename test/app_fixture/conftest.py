@@ -59,7 +59,10 @@ def engine(database):
     eng = sa.create_engine(_url(database), poolclass=sa.pool.NullPool)
     with eng.begin() as conn:
         conn.execute(sa.text('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'))
-        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS flashcard_schema"))
+        # the revision the app's models are written for, not whatever default
+        # a later package ships
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS flashcard_schema VERSION '%s'"
+                             % models.REVISION))
     with eng.begin() as conn:
         objects = fsa.read_extension_objects(conn)
         fsa.drop_app_schema(conn, models.Base.metadata, objects)

@@ -149,7 +149,7 @@ RESET flashcard_schema.allow_data_loss;
 CREATE EXTENSION flashcard_schema VERSION '1.0';
 \ir ../lib/fixture_rows.psql
 TRUNCATE rewrites;
-SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE$$, '1.0 -> 1.3 in one statement');
+SELECT lives_ok($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3'$$, '1.0 -> 1.3 in one statement');
 SELECT results_eq(
     $$SELECT q.rating, r.quality FROM reviews r JOIN quality12 q USING (id) ORDER BY r.id$$,
     $$SELECT rating, CASE rating WHEN 'AGAIN' THEN 1 WHEN 'HARD' THEN 2 WHEN 'GOOD' THEN 3 WHEN 'EASY' THEN 4 END

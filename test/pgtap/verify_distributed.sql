@@ -22,7 +22,9 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT no_plan();  -- finish() prints the plan: the count of what ran
 
-CREATE EXTENSION flashcard_schema;
+-- 1.4, not the default: the checks below name 1.4's objects, which a later
+-- revision may not have (test/bin/next_revision.sh runs this suite at a 1.5)
+CREATE EXTENSION flashcard_schema VERSION '1.4';
 \set failing 'SELECT object_type, object_name, check_name, expected, actual FROM flashcard_schema_verify() WHERE NOT ok'
 \set layout 'SELECT object_name, expected, actual FROM flashcard_schema_verify() WHERE check_name = $$distribution$$ AND NOT ok ORDER BY 1'
 

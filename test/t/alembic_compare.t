@@ -395,17 +395,16 @@ def test_uuid_ossp():
 
 def test_default_version():
     db = "alembic_compare"
-    install(db)
-    default = dbs.scalar(db, """SELECT default_version FROM pg_available_extensions
-                                 WHERE name = 'flashcard_schema'""")
-    tap.is_(installed_version(db), default,
-            "CREATE EXTENSION flashcard_schema installs the default version (%s)" % default)
+    install(db, models.REVISION)
+    tap.is_(installed_version(db), models.REVISION,
+            "CREATE EXTENSION flashcard_schema VERSION '%s', the revision the models describe"
+            % models.REVISION)
     got = differences(db)
     tap.diag("the differences on a fresh install, with the reasons they are accepted:")
     for key, detail, reason in ACCEPTED:
-        if (key, detail) in expected(default):
+        if (key, detail) in expected(models.REVISION):
             tap.ok((key, detail) in got, "accepted: %s (%s): %s" % (key, detail, reason))
-    report(got, expected(default),
+    report(got, expected(models.REVISION),
            "nothing else differs from the app's models: exactly the %d accepted differences"
            % len(ACCEPTED))
     test_server_defaults_are_the_apps(db)
@@ -446,10 +445,10 @@ def test_older_versions_and_updates():
     report(differences(db), expected("1.3"),
            "at 1.3: the accepted differences, plus the app's six January columns, their "
            "indexes and key missing (they come with 1.4)")
-    dbs.run(db, "ALTER EXTENSION flashcard_schema UPDATE")
+    dbs.run(db, "ALTER EXTENSION flashcard_schema UPDATE TO '%s'" % models.REVISION)
     report(differences(db), expected(installed_version(db)),
-           "updated in place to the default version (%s): exactly the accepted differences"
-           % installed_version(db))
+           "updated in place to the revision the models describe (%s): exactly the accepted "
+           "differences" % installed_version(db))
 
 
 # Break one thing of each kind the comparison checks; it must report exactly
@@ -479,7 +478,7 @@ DAMAGE_REMOVES = [
 
 def test_damage_is_reported():
     db = "alembic_compare_broken"
-    install(db)
+    install(db, models.REVISION)
     dbs.run(db, *[sql for sql, _ in DAMAGE])
     unexpected, missing = compare(differences(db), expected(installed_version(db)))
     tap.diag("the comparison's report on the damaged database (expected):")

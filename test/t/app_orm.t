@@ -553,12 +553,11 @@ def main():
     try:
         if not EXISTING:
             dbs.create(DB)
-            dbs.run(DB, "CREATE EXTENSION flashcard_schema")
-        version, default = dbs.engine(DB).connect().execute(sa.text(
-            """SELECT extversion, (SELECT default_version FROM pg_available_extensions
-                                    WHERE name = 'flashcard_schema')
-                 FROM pg_extension WHERE extname = 'flashcard_schema'""")).one()
-        tap.is_(version, default, "CREATE EXTENSION flashcard_schema: the default version (%s)" % default)
+            dbs.run(DB, "CREATE EXTENSION flashcard_schema VERSION '%s'" % models.REVISION)
+        version = dbs.engine(DB).connect().execute(sa.text(
+            """SELECT extversion FROM pg_extension WHERE extname = 'flashcard_schema'""")).scalar()
+        tap.is_(version, models.REVISION,
+                "flashcard_schema at the revision the models describe (%s)" % models.REVISION)
         if not EXISTING:
             dbs.run(DB, 'CREATE EXTENSION "uuid-ossp"')
         asyncio.run(run())
