@@ -154,6 +154,44 @@ ChangedColumns(int from, int to)
 }
 
 /*
+ * What a row written at one revision lacks or has too many of at another, as
+ * "\"table.column\", ...": the columns of from that to does not have (gone
+ * or renamed, or their table gone), and the columns new in to that a row of
+ * from cannot fill (NOT NULL without a default); NULL when there are none.
+ * A subscriber at to stops for good at such a row from a publisher at from.
+ */
+static char *
+StrandedColumns(int from, int to)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < contract_ncolumns; i++)
+	{
+		const ContractColumn *c = &contract_columns[i];
+		bool		gone;
+		bool		unfilled;
+		bool		other = false;
+
+		gone = CONTRACT_IN(c, from) && !CONTRACT_IN(c, to);
+		unfilled = CONTRACT_IN(c, to) && !CONTRACT_IN(c, from) && c->notnull && c->defval == NULL;
+		if (!gone && !unfilled)
+			continue;
+		/* a column of the same name on the other side is a change in place */
+		for (int j = 0; j < contract_ncolumns && !other; j++)
+		{
+			const ContractColumn *d = &contract_columns[j];
+
+			other = CONTRACT_IN(d, gone ? to : from) && strcmp(c->table, d->table) == 0 &&
+				strcmp(c->name, d->name) == 0;
+		}
+		if (!other)
+			appendStringInfo(&buf, "%s\"%s.%s\"", buf.len > 0 ? ", " : "", c->table, c->name);
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
  * Warn about the order in which replicas must follow an update from one
  * version to another: a WARNING when the tables are published, a NOTICE
  * when this database subscribes to them.  The one home of these messages:
@@ -165,9 +203,12 @@ ChangedColumns(int from, int to)
  * to the subscribers first: they take the publisher's older rows as they are
  * (NULL or the default for a new column), and would stop at the first row
  * using something new if the publisher went first.  An update that changes a
- * column's type, and a downgrade, go to the publisher first: a subscriber
- * updated first would meet rows written in the old form that it can never
- * take, whereas rows in the new form stop it only until it is updated too.
+ * column's type, or removes or renames a column, or adds one NOT NULL
+ * without a default, and a downgrade, go to the publisher first: a
+ * subscriber updated first would meet rows written in the old form that it
+ * can never take, whereas rows in the new form stop it only until it is
+ * updated too.  No order avoids every stop: the one that avoids a stop for
+ * good is derived from the contract.
  */
 static void
 WarnReplicationOrder(const InstalledExtension *ext, const char *from, const char *target)
@@ -176,14 +217,21 @@ WarnReplicationOrder(const InstalledExtension *ext, const char *from, const char
 	int			from_rev = ContractRevision(from);
 	int			to_rev = ContractRevision(target);
 	char	   *changed = NULL;
+	char	   *stranded = NULL;
 	bool		subscribers_first;
 
 	ReadReplicationFacts(ext, &facts);
 	if (facts.publications == NIL && facts.subscriptions == NIL)
 		return;
 	if (from_rev >= 0 && to_rev >= 0)
+	{
 		changed = ChangedColumns(from_rev, to_rev);
-	subscribers_first = from_rev >= 0 && to_rev > from_rev && changed == NULL;
+		stranded = StrandedColumns(from_rev, to_rev);
+	}
+	subscribers_first = from_rev >= 0 && to_rev > from_rev && changed == NULL && stranded == NULL;
+	/* An update that removes, renames or adds NOT NULL columns: said as a change */
+	if (changed == NULL && stranded != NULL && to_rev > from_rev)
+		changed = stranded;
 
 	if (facts.publications != NIL && subscribers_first)
 		ereport(WARNING,
@@ -203,8 +251,8 @@ WarnReplicationOrder(const InstalledExtension *ext, const char *from, const char
 						   "Until a subscriber is updated too, its apply worker stops at the first row "
 						   "written in the new form, and resumes by itself once it is.",
 						   target,
-						   changed ? psprintf("this update changes column %s, and a subscriber updated first would stop "
-											  "for good at the first row written here in the old form", changed)
+						   changed ? psprintf("this update changes column%s %s, and a subscriber updated first would stop "
+											  "for good at the first row written here in the old form", strchr(changed, ',') ? "s" : "", changed)
 						   : "a subscriber updated first could stop for good at a row written here "
 						   "that its version cannot hold"),
 				 errhint("Update this server, then every subscriber.")));
@@ -226,8 +274,9 @@ WarnReplicationOrder(const InstalledExtension *ext, const char *from, const char
 							   list_length(facts.subscriptions), JoinNames(facts.subscriptions)),
 				 errdetail("The publisher must be updated to %s before this server: %s.",
 						   target,
-						   changed ? psprintf("this update changes column %s, and a row the publisher writes in the old form "
-											  "after this server is updated stops its apply worker for good", changed)
+						   changed ? psprintf("this update changes column%s %s, and a row the publisher writes in the old form "
+											  "after this server is updated stops its apply worker for good",
+											  strchr(changed, ',') ? "s" : "", changed)
 						   : "a row the publisher writes after this server is updated may stop its apply worker for good"),
 				 errhint("Update the publisher first, then this server.")));
 }
