@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test/bin/next_revision.sh: prove a new revision made with the scaffold.
 #
-#   test/bin/next_revision.sh [--count] [MAKE_TARGET...]
+#   test/bin/next_revision.sh [--count] [MAKE_TARGET...] [VAR=value...]
 #
 # Copies the checkout (its tracked files, as they are in the working tree) into
 # a temporary directory, runs `make revision REVISION=1.5` there, and writes
@@ -18,15 +18,22 @@
 # copied, as a relocatable PostgreSQL allows), initdb-s a cluster there (as the
 # postgres user when run as root: initdb refuses root), starts it on a free
 # port with its socket in the temporary directory, and runs the make targets
-# (default: installcheck pgtap prove) in the copy against it, with 1.5 as the
-# default version.  --count stops after the count.  Exits non-zero if a
+# (default: installcheck pgtap prove; VAR=value arguments, such as
+# PROVE_TESTS=test/t/app_orm.t, go to each) in the copy against it, with 1.5
+# as the default version.  --count stops after the count.  Exits non-zero if a
 # target fails; removes everything it made.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 REV=1.5
 count_only=false
 if [ "${1:-}" = --count ]; then count_only=true; shift; fi
-targets=("$@")
+targets=() make_vars=()
+for a in "$@"; do
+    case $a in
+        *=*) make_vars+=("$a") ;;     # PROVE_TESTS=..., PGTAP_TESTS=...: for every target
+        *) targets+=("$a") ;;
+    esac
+done
 [ ${#targets[@]} -gt 0 ] || targets=(installcheck pgtap prove)
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
 
@@ -39,6 +46,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 chmod 755 "$WORK"
 COPY=$WORK/src
 mkdir "$COPY"
@@ -114,7 +122,7 @@ echo "# revision $REV built and installed into a private copy of PostgreSQL $maj
 status=0
 for t in "${targets[@]}"; do
     echo "== make $t (revision $REV the default)"
-    if ! make -s -C "$COPY" "$t"; then
+    if ! make -s -C "$COPY" "$t" "${make_vars[@]}"; then
         status=1
         [ "$t" != installcheck ] || head -300 "$COPY/regression.diffs" 2>/dev/null || true
     fi
