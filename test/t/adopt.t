@@ -14,7 +14,7 @@
 #   * adoption as the app's role: every row and id identical (digests), no
 #     relation rewritten (file nodes), its own tables, keys, view and
 #     alembic_version untouched, verify() clean against the pseudo-revision;
-#   * ALTER EXTENSION UPDATE to the default version: the same, verify()
+#   * ALTER EXTENSION UPDATE to the revision of the app's models (1.4, test/lib/models.py): the same, verify()
 #     clean, the catalog facts, owners and grants of a fresh install;
 #   * its own foreign keys keep working (insert, cascade), pg_dump and
 #     pg_restore as the app's role, the app's data-layer test (app_orm.t) on
