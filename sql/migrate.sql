@@ -109,7 +109,9 @@ SELECT flashcard_schema_revision();
 SELECT count(*) FILTER (WHERE NOT ok) AS failed FROM flashcard_schema_verify();
 
 -- with allow_data_loss on, scores 0 and 5 become AGAIN and EASY and C1/C2
--- decks are moved to B2 on the way down, each with a WARNING
+-- decks are moved to B2 on the way down, each with a WARNING (from 1.4,
+-- which has C2, whatever the default is)
+ALTER EXTENSION flashcard_schema UPDATE TO '1.4';
 UPDATE decks SET level = 'C2';
 INSERT INTO reviews (user_id, card_id, quality, time_taken, reviewed_at)
 SELECT u.id, c.id, q, 5, '2026-11-22 10:00+00'::timestamptz + q * interval '1 minute'
