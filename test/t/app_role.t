@@ -61,11 +61,14 @@ _dbs+=("$DB" "$DB2")
 trap 'for d in $DB $DB2; do dropdb --if-exists --force $d >/dev/null 2>&1; done; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $APP" >/dev/null 2>&1; _cleanup' EXIT
 
 # --- install and use ---------------------------------------------------------
-app $DB -c "CREATE EXTENSION flashcard_schema"
-ok $? "the application's role runs CREATE EXTENSION flashcard_schema"
+# The revision the app's models and rows below are of (test/lib/models.py), not
+# the default, which a later revision moves on (test/bin/next_revision.sh)
+REV=$(sed -n 's/^REVISION = "\(.*\)"$/\1/p' "$TEST_DIR/../lib/models.py")
+app $DB -c "CREATE EXTENSION flashcard_schema VERSION '$REV'"
+ok $? "the application's role runs CREATE EXTENSION flashcard_schema VERSION '$REV'"
 is "$(app $DB -c "SELECT extversion || ' owned by ' || extowner::regrole FROM pg_extension WHERE extname = 'flashcard_schema'")" \
-   "$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$TEST_DIR/../../flashcard_schema.control") owned by $APP" \
-   "the extension is at the default version and owned by the application's role"
+   "$REV owned by $APP" \
+   "the extension is at $REV and owned by the application's role"
 is "$(app $DB -c "SELECT DISTINCT r.rolsuper FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
                   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'")" "t" \
    "its tables are owned by a superuser (the bootstrap superuser ran the script), not by the application's role"
@@ -175,10 +178,10 @@ all_privs=$(sql $DB -c "SELECT regexp_replace(acldefault('r', current_user::regr
 is "$(cat "$WORK/acl.app" | head -1)" "card_statistics: OWNER=$all_privs/OWNER pg_database_owner=arwdDx/OWNER" \
    "a table's privileges: its owner's, and SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES for the database owner (pg_database_owner)"
 newdb $REF
-sql $REF -c "CREATE EXTENSION flashcard_schema"
+sql $REF -c "CREATE EXTENSION flashcard_schema VERSION '$REV'"
 is "$(acls $REF)" "$(cat "$WORK/acl.app")" "a superuser's CREATE EXTENSION gives the same privileges"
-sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE"
-is "$(acls $REF)" "$(cat "$WORK/acl.app")" "... and so does a superuser's update from 1.2 to the default"
+sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'" -c "ALTER EXTENSION flashcard_schema UPDATE TO '$REV'"
+is "$(acls $REF)" "$(cat "$WORK/acl.app")" "... and so does a superuser's update from 1.2 to $REV"
 sql $REF -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
 acl12=$(acls $REF)
 sql $REF -c "DROP EXTENSION flashcard_schema" -c "CREATE EXTENSION flashcard_schema VERSION '1.2'"
@@ -191,7 +194,7 @@ latest=$(version $DB)
 app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'"
 ok $? "the application's role downgrades $latest -> 1.2 (no data at stake)"
 is "$(state "SELECT count(*) FROM users")" "42501" "at 1.2 the tables are the superuser's alone again (as 1.2 always had them)"
-app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'" && app $DB -c "ALTER EXTENSION flashcard_schema UPDATE"
+app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.0'" && app $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '$latest'"
 ok $? "it downgrades 1.2 -> 1.0 and updates 1.0 -> $latest"
 is "$(digests $DB "$cols")" "$before" "every row is back, unchanged"
 app $DB -c "INSERT INTO reviews (user_id, card_id, quality, time_taken)
