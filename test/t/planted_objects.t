@@ -534,7 +534,8 @@ def adopt_route(label, conn, harness, holder, app, step, data, locked, check_fun
     step("ALTER EXTENSION flashcard_schema UPDATE", "00000", "update to the default")
     step("ALTER EXTENSION flashcard_schema UPDATE TO 'detached'", "00000", "leave: UPDATE TO 'detached'")
     step("DROP EXTENSION flashcard_schema", "00000", "leave: DROP EXTENSION, the tables stay")
-    data("""DROP TABLE public.alembic_version, public.reviews, public.card_statistics, public.user_deck_progress,
+    # (IF EXISTS: a later default may have dropped one, as the test-only 1.5 drops refresh_tokens)
+    data("""DROP TABLE IF EXISTS public.alembic_version, public.reviews, public.card_statistics, public.user_deck_progress,
                        public.cards, public.decks, public.refresh_tokens, public.user_settings, public.users;
             DROP TYPE public.decklevel, public.carddifficulty, public.cardstatus, public.reviewrating""")
 

@@ -76,9 +76,11 @@ BEGIN
                       FILTER (WHERE d.n OPERATOR(pg_catalog.<=) 10)
                FROM (SELECT id, pg_catalog.row_number() OVER (ORDER BY id) AS n
                        FROM @extschema@.decks
-                      WHERE name_el IS DISTINCT FROM name_en OR name_ru IS DISTINCT FROM name_en
-                         OR description_el IS DISTINCT FROM description_en
-                         OR description_ru IS DISTINCT FROM description_en) d'
+                      WHERE name_el OPERATOR(pg_catalog.<>) name_en OR name_ru OPERATOR(pg_catalog.<>) name_en
+                         OR NOT COALESCE(description_el OPERATOR(pg_catalog.=) description_en,
+                                         description_el IS NULL AND description_en IS NULL)
+                         OR NOT COALESCE(description_ru OPERATOR(pg_catalog.=) description_en,
+                                         description_ru IS NULL AND description_en IS NULL)) d'
        INTO n, ids;
     IF n OPERATOR(pg_catalog.>) 0 AND NOT allow THEN
         RAISE EXCEPTION 'downgrading flashcard_schema to 1.4 would discard the Greek or Russian name or description of % deck(s)', n
@@ -193,7 +195,7 @@ BEGIN
                  AS s(tbl pg_catalog.text, pos pg_catalog.int4, name pg_catalog.text, typ pg_catalog.text,
                       nn pg_catalog.bool, dflt pg_catalog.text, cmt pg_catalog.text, fill pg_catalog.text)
          WHERE s.tbl OPERATOR(pg_catalog.=) target
-           AND s.name::pg_catalog.name IS DISTINCT FROM live[s.pos];
+           AND NOT COALESCE(s.name::pg_catalog.name OPERATOR(pg_catalog.=) live[s.pos], false);
         IF k IS NULL AND pg_catalog.cardinality(live) OPERATOR(pg_catalog.=)
                (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_to_recordset(spec)
                  AS s(tbl pg_catalog.text, pos pg_catalog.int4, name pg_catalog.text, typ pg_catalog.text,
@@ -212,10 +214,10 @@ BEGIN
                    AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k2
                                     WHERE k2.conindid OPERATOR(pg_catalog.=) x.indexrelid
                                       AND k2.conrelid OPERATOR(pg_catalog.=) rel)
-                   AND a.attname::pg_catalog.text IN (SELECT s.name FROM pg_catalog.jsonb_to_recordset(spec)
+                   AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT s.name FROM pg_catalog.jsonb_to_recordset(spec)
                  AS s(tbl pg_catalog.text, pos pg_catalog.int4, name pg_catalog.text, typ pg_catalog.text,
                       nn pg_catalog.bool, dflt pg_catalog.text, cmt pg_catalog.text, fill pg_catalog.text)
-                                                       WHERE s.tbl OPERATOR(pg_catalog.=) target AND s.pos OPERATOR(pg_catalog.>=) k)
+                                                       WHERE s.tbl OPERATOR(pg_catalog.=) target AND s.pos OPERATOR(pg_catalog.>=) k))
                 UNION
                 SELECT DISTINCT 2, pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', k2.conrelid::pg_catalog.regclass,
                                                      k2.conname, pg_catalog.pg_get_constraintdef(k2.oid))
@@ -224,10 +226,10 @@ BEGIN
                    AND ((k2.conrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.=) ANY (k2.conkey))
                         OR (k2.confrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.=) ANY (k2.confkey)))
                  WHERE k2.contype OPERATOR(pg_catalog.<>) 'n'::pg_catalog."char"
-                   AND a.attname::pg_catalog.text IN (SELECT s.name FROM pg_catalog.jsonb_to_recordset(spec)
+                   AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT s.name FROM pg_catalog.jsonb_to_recordset(spec)
                  AS s(tbl pg_catalog.text, pos pg_catalog.int4, name pg_catalog.text, typ pg_catalog.text,
                       nn pg_catalog.bool, dflt pg_catalog.text, cmt pg_catalog.text, fill pg_catalog.text)
-                                                       WHERE s.tbl OPERATOR(pg_catalog.=) target AND s.pos OPERATOR(pg_catalog.>=) k)) d;
+                                                       WHERE s.tbl OPERATOR(pg_catalog.=) target AND s.pos OPERATOR(pg_catalog.>=) k))) d;
 
         adds := ARRAY[]::pg_catalog.text[];
         sets := ARRAY[]::pg_catalog.text[];
