@@ -5,8 +5,8 @@
 #
 # Appends NEW to contract/revisions.tsv, makes it the control file's
 # default_version, and writes the stubs a revision needs: the update and
-# downgrade scripts from and to the latest revision, and its pgTAP contract
-# file.  With no fact changed yet the new revision has the schema of the one
+# downgrade scripts from and to the latest revision, its pgTAP contract file,
+# and its way out of the extension (a copy of the latest one's --detached).  With no fact changed yet the new revision has the schema of the one
 # before it; docs/adding-a-revision.md says what to fill in.  Refuses to
 # overwrite anything.
 set -eu
@@ -37,7 +37,9 @@ fi
 up="$top/flashcard_schema--$prev--$new.sql"
 down="$top/flashcard_schema--$new--$prev.sql"
 pgtap="$top/test/pgtap/contract_$(echo "$new" | tr . _).sql"
-for f in "$up" "$down" "$pgtap"; do
+detached_prev="$top/flashcard_schema--$prev--detached.sql"
+detached="$top/flashcard_schema--$new--detached.sql"
+for f in "$up" "$down" "$pgtap" "$detached"; do
     [ ! -e "$f" ] || fail "$f already exists"
 done
 
@@ -108,6 +110,15 @@ SELECT * FROM finish();
 ROLLBACK;
 SQL
 
+# The way out of the extension (docs/adoption.md): the one of the revision
+# before, to be given the new revision's members
+if [ -f "$detached_prev" ]; then
+    {
+        echo "/* flashcard_schema--$new--detached.sql: TODO the members of $new (a copy of $prev's way out) */"
+        tail -n +2 "$detached_prev"
+    } >"$detached"
+fi
+
 printf '%s\n' "$new" >>"$revisions"
 sed -i "s/^default_version *= *'[^']*'/default_version = '$new'/" "$control"
 
@@ -118,6 +129,9 @@ Revision $new started after $prev:
   $(basename "$up")   update stub
   $(basename "$down")   downgrade stub
   test/pgtap/$(basename "$pgtap")       contract test
+MSG
+[ ! -f "$detached" ] || echo "  $(basename "$detached") way out, a copy of $prev's"
+cat <<MSG
 Next (docs/adding-a-revision.md): the facts that begin (since $new) or end
 (until $prev) in contract/*.tsv, the scripts' DDL, a full install script if
 it adds enum labels, the routes in sql/identity.sql and sql/migrate.sql, the

@@ -104,6 +104,7 @@ bad event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard' $'1.4\t\\N\tflas
 scaffold() {
     rm -rf "$WORK/tree" && mkdir -p "$WORK/tree/test/pgtap"
     cp "$TOP/flashcard_schema.control" "$WORK/tree/" && cp -r "$TOP/contract" "$WORK/tree/"
+    cp "$TOP/flashcard_schema--$default_version--detached.sql" "$WORK/tree/"
 }
 scaffold
 next=$(awk -F. '{ print $1 "." $2 + 1 }' <<<"$default_version")
@@ -116,6 +117,9 @@ ok $([ -f "$WORK/tree/flashcard_schema--$default_version--$next.sql" ] &&
      [ -f "$WORK/tree/flashcard_schema--$next--$default_version.sql" ] &&
      [ -f "$WORK/tree/test/pgtap/contract_${next/./_}.sql" ]; echo $?) \
     "make revision: the update and downgrade stubs and the pgTAP contract file"
+is "$(tail -n +2 "$WORK/tree/flashcard_schema--$next--detached.sql")" \
+   "$(tail -n +2 "$TOP/flashcard_schema--$default_version--detached.sql")" \
+   "make revision: the way out (--detached), a copy of $default_version's"
 perl "$GEN" "$WORK/tree/contract" "$WORK/tree.c"
 ok $? "make revision: the generator accepts the new declaration"
 sh "$TOP/contract/new_revision.sh" "$WORK/tree" "$next" >/dev/null 2>"$WORK/err"
@@ -129,7 +133,7 @@ sh "$TOP/contract/new_revision.sh" "$WORK/tree" "" >/dev/null 2>"$WORK/err"
 is "$?:$(cat "$WORK/err")" "2:usage: make revision REVISION=x.y" "make revision without REVISION: the usage"
 diff -r "$TOP/contract" "$WORK/tree/contract" >/dev/null &&
     cmp -s "$TOP/flashcard_schema.control" "$WORK/tree/flashcard_schema.control" &&
-    [ "$(cd "$WORK/tree" && find . -type f -name '*.sql')" = "" ]
+    [ "$(cd "$WORK/tree" && find . -type f -name '*.sql' ! -name "flashcard_schema--$default_version--detached.sql")" = "" ]
 ok $? "make revision: a refusal changes nothing and writes no file"
 
 done_testing
