@@ -47,6 +47,20 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     exit $status
 ' || status=1
 
+# A test-only revision 1.5 of the application's changes of February and
+# March 2026, made with make revision in a copy of the checkout
+# (test/bin/next_revision.sh, about half a minute): its routes' identity, its
+# refusals and its data both ways, in a private copy of the server.  Its
+# expected files were reviewed on PostgreSQL 15; it copies the checkout's
+# tracked files with git.
+if [ "$PG_MAJOR" = 15 ] && command -v git >/dev/null && git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+    echo "== a test-only revision 1.5 made with make revision (test/bin/next_revision.sh)"
+    bash "$TOP/test/bin/next_revision.sh" installcheck pgtap \
+        "PGTAP_TESTS=test/pgtap/contract_1_5.sql test/pgtap/data_1_5.sql" || status=1
+else
+    echo "SKIP: test/bin/next_revision.sh (needs PostgreSQL 15, whose output its expected files are, and a git checkout)"
+fi
+
 t_single=$SECONDS
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
 wait "$CITUS_PID" || status=1
