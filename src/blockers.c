@@ -90,6 +90,7 @@
 
 #include "blockers.h"
 #include "contract.h"
+#include "extension.h"
 #include "replication.h"
 
 /* The most blockers a refusal lists */
@@ -853,7 +854,7 @@ RefuseBlockedUpdate(AlterExtensionStmt *stmt)
 	InstalledExtension ext;
 	char	   *target;
 
-	if (strcmp(stmt->extname, "flashcard_schema") != 0 ||
+	if (strcmp(stmt->extname, EXTENSION_NAME) != 0 ||
 		!FindInstalledExtension(&ext) || ext.version == NULL)
 		return;
 	target = UpdateTarget(stmt);

@@ -10,7 +10,7 @@
 
 #include "nodes/parsenodes.h"
 
-#include "verify.h"
+#include "extension.h"
 
 extern void RefuseBlockedUpdate(AlterExtensionStmt *stmt);
 extern void RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target);

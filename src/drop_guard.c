@@ -74,8 +74,9 @@
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "extension.h"
 
-#define EXTENSION_NAME "flashcard_schema"
+
 
 /* The installed extension as the guard needs it */
 typedef struct GuardedExtension
@@ -139,38 +140,19 @@ RevisionHasBackstop(int revision)
 	return false;
 }
 
-/* Look up an installed extension by name; false if it is not installed */
+/* Look up an installed extension by name as the guard needs it; false if it is not installed */
 static bool
 FindExtension(const char *name, GuardedExtension *ext)
 {
-	Relation	catalog;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
-	bool		found = false;
+	InstalledExtension row;
 
-	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
-				F_NAMEEQ, CStringGetDatum(name));
-	catalog = table_open(ExtensionRelationId, AccessShareLock);
-	scan = systable_beginscan(catalog, ExtensionNameIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-	{
-		Form_pg_extension form = (Form_pg_extension) GETSTRUCT(tup);
-
-		bool		isnull;
-		Datum		version = heap_getattr(tup, Anum_pg_extension_extversion,
-										   RelationGetDescr(catalog), &isnull);
-
-		ext->oid = form->oid;
-		ext->owner = form->extowner;
-		ext->namespace = form->extnamespace;
-		ext->backstop = !isnull && RevisionHasBackstop(ContractRevision(TextDatumGetCString(version)));
-		found = true;
-	}
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return found;
+	if (!FindExtensionByName(name, &row))
+		return false;
+	ext->oid = row.oid;
+	ext->owner = row.owner;
+	ext->namespace = row.namespace;
+	ext->backstop = row.version != NULL && RevisionHasBackstop(ContractRevision(row.version));
+	return true;
 }
 
 /* Find flashcard_schema and its schema's owner; false if it is not installed */

@@ -34,6 +34,7 @@
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "extension.h"
 #include "install_check.h"
 #include "replication.h"
 #include "verify.h"
@@ -125,7 +126,7 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 CheckAllowDataLoss, NULL, NULL);
-	MarkGUCPrefixReserved("flashcard_schema");
+	MarkGUCPrefixReserved(EXTENSION_NAME);
 	GuardInit(&allow_data_loss);
 }
 
