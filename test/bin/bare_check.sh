@@ -17,6 +17,7 @@ MIRROR=$(sed -n 's/^URIs: *\(\S*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
 rm -rf --one-file-system "$DIR"
+mkdir -p "$(dirname "$DIR")"
 echo "== debootstrap --variant=minbase --include=sudo bookworm $DIR"
 debootstrap --variant=minbase --include=sudo bookworm "$DIR" "$MIRROR" >"$DIR.debootstrap.log" 2>&1
 echo "deb $MIRROR bookworm main" >"$DIR/etc/apt/sources.list"
