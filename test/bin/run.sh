@@ -29,6 +29,12 @@ export TEST_JOBS
 # tarball or the server is not 15-17 (citus.t then skips itself, saying so).
 # Its output is shown after the single-server tests.
 CITUS_LOG=$(mktemp)
+if [ "$(id -u)" -ne 0 ]; then
+    # Ask for sudo's password now, in the foreground, if it is needed at all:
+    # the build in the background uses sudo -n and never waits for one.
+    sudo -v
+    export CITUS_SUDO_NONINTERACTIVE=1
+fi
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh), beside the single-server tests"
 nice -n 10 bash "$TOP/test/bin/citus.sh" >"$CITUS_LOG" 2>&1 &
 CITUS_PID=$!
