@@ -881,7 +881,7 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 	 * alters no column another object could depend on: check from there.
 	 */
 	if (a < 0 && ContractAlembicRevision(from) >= 0)
-		a = contract_alembic[ContractAlembicRevision(from) - ALEMBIC_REVISIONS].base;
+		a = contract_adopted_heads[ContractAlembicRevision(from) - ALEMBIC_REVISIONS].base;
 	if (a < 0 || b < 0 || a == b)
 		return;
 	verb = b > a ? "update" : "downgrade";

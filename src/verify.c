@@ -108,7 +108,7 @@ AlembicDiffers(VerifyContext *cxt, ContractAlembicKind kind, const char *table,
 
 	if (cxt->alembic == NULL)
 		return false;
-	d = ContractAlembicDifferenceOf(kind, table, name);
+	d = ContractAlembicDifferenceOf(cxt->revision, kind, table, name);
 	if (difference)
 		*difference = d;
 	return d != NULL;
@@ -1444,7 +1444,7 @@ VerifySchema(const InstalledExtension *ext, int revision, CheckEmitter emit, voi
 	/* A pseudo-revision is checked as its base, with its differences */
 	if (IS_ALEMBIC_REVISION(revision))
 	{
-		cxt.alembic = &contract_alembic[revision - ALEMBIC_REVISIONS];
+		cxt.alembic = &contract_adopted_heads[revision - ALEMBIC_REVISIONS];
 		cxt.revision = revision = cxt.alembic->base;
 	}
 

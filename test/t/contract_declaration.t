@@ -99,6 +99,14 @@ l=$(line_of event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard')
 bad event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard' $'1.4\t\\N\tflashcard_schema_drop_guard' \
     "event_triggers.tsv:$(line_of event_triggers.tsv $'1.4\t\\N\tflashcard_schema_drop_guard'): overlaps the fact of line $l (both hold in 1.4): end one where the other begins" \
     "the same fact declared twice"
+l=$(line_of adopted_heads.tsv $'alembic-d606f59197e7\t1.3')
+bad adopted_heads.tsv $'alembic-d606f59197e7\t1.3' $'alembic-d606f59197e7\t1.9' \
+    "adopted_heads.tsv:$l: base \"1.9\" is not a revision of revisions.tsv" \
+    "an adopted head whose base is no revision"
+l=$(line_of adoption_differences.tsv $'no_type\treviewrating')
+bad adoption_differences.tsv $'no_type\treviewrating' $'no_enum\treviewrating' \
+    "adoption_differences.tsv:$l: kind must be default, no_label, no_type or no_index" \
+    "an accepted difference of no known kind"
 
 # make revision: a copy of the tree's control file, declaration and pgTAP directory
 scaffold() {
