@@ -21,6 +21,8 @@
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_drop_blockers
 ROLE=flashcard_drop_blocker_role
+# The superuser the tests connect as (postgres as root; the user under pg_virtualenv otherwise)
+ME=$(psql -X -A -t -d postgres -c "SELECT current_user")
 # pg_virtualenv's server asks for passwords over TCP: the role gets one.
 PW=drop_blocker_pw
 
@@ -165,7 +167,7 @@ is "$(refusal "CREATE TEMP TABLE mine (r public.reviews); BEGIN; DROP EXTENSION 
 sql $DB -c "CREATE VIEW public.v_reviews AS SELECT id, quality FROM public.reviews"
 is "$(refusal "DROP EXTENSION flashcard_schema")" \
 'ERROR:  2BP01: DROP EXTENSION cannot drop flashcard_schema while view "public.v_reviews" depends on table "public.reviews"
-DETAIL:  View "public.v_reviews", owned by role "postgres", depends on table "public.reviews", which DROP EXTENSION drops. Nothing was changed.
+DETAIL:  View "public.v_reviews", owned by role "'"$ME"'", depends on table "public.reviews", which DROP EXTENSION drops. Nothing was changed.
 HINT:  Drop view "public.v_reviews" (and each object listed) first, or add CASCADE to drop them with the extension.' \
    "DROP EXTENSION (no CASCADE) with the app's view over reviews: 2BP01 naming the view and the way out"
 sql $DB -c "ALTER EVENT TRIGGER flashcard_schema_drop_guard DISABLE"
