@@ -10,7 +10,8 @@
 #
 # Where the time goes, and what is done about it: Citus's build (about a minute
 # and a half on 2 cores) runs beside the single-server tests, at a lower
-# priority, since neither needs the other; the files of each kind run
+# priority, since neither needs the other, and beside the multi-server tests
+# that do not need Citus; the files of each kind run
 # TEST_JOBS at a time (default 3; each file uses databases and roles of its
 # own, and the slowest files mostly wait: on lock timeouts, on servers).
 # Packages are installed only when missing (setup.sh), and Citus is built only
@@ -54,9 +55,39 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
 ' || status=1
 
 t_single=$SECONDS
+
+echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
+# PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
+# tests run as postgres, from a directory of their own it can write.  What
+# they read of the repository (the Makefile, the control file, test/) goes
+# with them: the postgres user may not be able to read a clone in root's home.
+CLUSTER_TMP=$(mktemp -d)
+mkdir "$CLUSTER_TMP/top"
+cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres "$CLUSTER_TMP"
+    AS_TESTER=(runuser -u postgres --)
+else
+    AS_TESTER=()
+fi
+prove_cluster() {
+    "${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
+        PROVE_FLAGS="-j$TEST_JOBS" PROVE_TESTS="$*" || status=1
+}
+CLUSTER_TESTS=$(cd "$TOP" && ls test/t/cluster/*.t | grep -v '/citus\.t$' | tr '\n' ' ')
+
+# The other multi-server tests do not need Citus: while its build is still
+# running they go first, and citus.t follows it.
+t_citus_wait=0
+if kill -0 "$CITUS_PID" 2>/dev/null; then
+    echo "== ... those without Citus while Citus builds: $CLUSTER_TESTS"
+    prove_cluster "$CLUSTER_TESTS"
+    CLUSTER_TESTS=
+fi
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
+t0=$SECONDS
 wait "$CITUS_PID" || status=1
-t_citus=$SECONDS
+t_citus_wait=$((SECONDS - t0))
 cat "$CITUS_LOG"
 rm -f "$CITUS_LOG"
 
@@ -80,26 +111,11 @@ if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
         fi
     done
 fi
-
-echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
-# PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
-# tests run as postgres, from a directory of their own it can write.  What
-# they read of the repository (the Makefile, the control file, test/) goes
-# with them: the postgres user may not be able to read a clone in root's home.
-CLUSTER_TMP=$(mktemp -d)
-mkdir "$CLUSTER_TMP/top"
-cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R postgres "$CLUSTER_TMP"
-    AS_TESTER=(runuser -u postgres --)
-else
-    AS_TESTER=()
-fi
-"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
-    PROVE_FLAGS="-j$TEST_JOBS" || status=1
+echo "== ${CLUSTER_TESTS}test/t/cluster/citus.t"
+prove_cluster "${CLUSTER_TESTS}test/t/cluster/citus.t"
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
 echo "== run.sh: $SECONDS s in all: set-up $t_setup s, single-server tests $((t_single - t_setup)) s" \
-    "(Citus built beside them), then waiting for Citus $((t_citus - t_single)) s," \
-    "multi-server tests $((SECONDS - t_citus)) s; $TEST_JOBS files at a time"
+    "(Citus built beside them and the multi-server tests that do not need it), then waiting" \
+    "for Citus $t_citus_wait s; multi-server tests and the wait $((SECONDS - t_single)) s; $TEST_JOBS files at a time"
 exit $status
