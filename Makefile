@@ -86,6 +86,12 @@ PGTAP_FLAGS =
 revision:
 	sh $(TOP)/contract/new_revision.sh $(TOP) "$(REVISION)"
 
+# The contract's facts as documentation (docs/contract-facts.md), from the
+# same declaration; test/t/contract_declaration.t fails while it is stale.
+.PHONY: docs
+docs:
+	perl $(TOP)/contract/gen_docs.pl $(TOP)/contract $(TOP)/docs/contract-facts.md
+
 .PHONY: pgtap prove prove-cluster
 pgtap:
 	$(bindir)/dropdb --if-exists $(PGTAP_DB)

@@ -48,6 +48,16 @@ is "$(grep -c 'ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE 
 perl "$GEN" --revisions "$TOP/contract" "$WORK/rev.h"
 is "$(grep -c '^#define R' "$WORK/rev.h")" "$(wc -w <<<"$revisions")" "--revisions: one number per revision"
 
+# The documentation's facts come from the same declaration
+perl "$TOP/contract/gen_docs.pl" "$TOP/contract" "$WORK/facts.md"
+ok $? "contract/gen_docs.pl accepts the declaration"
+cmp -s "$WORK/facts.md" "$TOP/docs/contract-facts.md"
+ok $? "docs/contract-facts.md is what the declaration makes of it (run make docs after changing contract/)"
+for t in $(data_lines "$TOP/contract/tables.tsv" | cut -f3); do
+    grep -q "^### $t (" "$WORK/facts.md" || missing_doc="$missing_doc $t"
+done
+is "${missing_doc:-}" "" "docs/contract-facts.md has a section for every table of the declaration"
+
 # A malformed declaration: a copy with one line changed
 bad() {
     local file=$1 from=$2 to=$3 want=$4 desc=$5
