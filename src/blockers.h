@@ -14,6 +14,6 @@
 
 extern void RefuseBlockedUpdate(AlterExtensionStmt *stmt);
 extern void RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target);
-extern void RefuseBlockedDrop(const char *command, bool cascade);
+extern void RefuseBlockedDrop(const char *command, bool cascade, List *also_dropped);
 
 #endif							/* FLASHCARD_SCHEMA_BLOCKERS_H */

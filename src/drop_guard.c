@@ -345,6 +345,28 @@ DropCascades(Node *parsetree)
 }
 
 /*
+ * The other extensions a DROP EXTENSION drops beside this one (DROP EXTENSION
+ * a, flashcard_schema): their members may depend on ours, as PostgreSQL allows.
+ */
+static List *
+OtherDroppedExtensions(Node *parsetree, Oid self)
+{
+	List	   *others = NIL;
+	ListCell   *lc;
+
+	if (!IsA(parsetree, DropStmt) || ((DropStmt *) parsetree)->removeType != OBJECT_EXTENSION)
+		return NIL;
+	foreach(lc, ((DropStmt *) parsetree)->objects)
+	{
+		Oid			extension = get_extension_oid(strVal(lfirst(lc)), true);
+
+		if (OidIsValid(extension) && extension != self)
+			others = lappend_oid(others, extension);
+	}
+	return others;
+}
+
+/*
  * Rows of a table Citus distributes: they are on the shards, not in the
  * coordinator's table, and only a query through Citus counts them.
  */
@@ -610,7 +632,8 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	 * The drop goes ahead: first refuse it, in the extension's words, if an
 	 * object outside the extension blocks it (src/blockers.c)
 	 */
-	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree));
+	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree),
+					  OtherDroppedExtensions(trigdata->parsetree, ext.oid));
 	if (tables == NIL)
 		return;
 	ReportTablesAtStake(command, tables, ext.backstop, allow_data_loss);

@@ -181,6 +181,16 @@ is "$(refusal "DROP EXTENSION flashcard_schema CASCADE")|$(installed)|$(sql $DB 
 ok|0|0' \
    "DROP EXTENSION ... CASCADE with the view, tables empty: goes ahead, the view dropped with it"
 
+# --- the view a member of another extension dropped by the same statement -----
+sql $DB -c "CREATE EXTENSION flashcard_schema" -c "CREATE VIEW public.v_reviews AS SELECT id, quality FROM public.reviews" \
+    -c "CREATE EXTENSION pgtap" -c "ALTER EXTENSION pgtap ADD VIEW public.v_reviews"
+is "$(refusal "DROP EXTENSION flashcard_schema" | head -1)" \
+'ERROR:  2BP01: DROP EXTENSION cannot drop flashcard_schema while view "public.v_reviews" depends on table "public.reviews"' \
+   "control: the view, a member of another extension (pgtap) that stays, blocks DROP EXTENSION flashcard_schema"
+is "$(refusal "DROP EXTENSION pgtap, flashcard_schema")|$(installed)|$(sql $DB -c "SELECT count(*) FROM pg_views WHERE viewname = 'v_reviews'")" \
+   "ok|0|0" \
+   "DROP EXTENSION pgtap, flashcard_schema (no CASCADE): the view goes with pgtap, as PostgreSQL allows; nothing refused"
+
 # --- 1.3: its start trigger calls the same C function ---------------------------
 sql $DB -c "CREATE EXTENSION flashcard_schema VERSION '1.3'"
 hold drop_temp_13
