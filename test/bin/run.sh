@@ -6,7 +6,9 @@
 # PostgreSQL::Test::Cluster, a primary and a hot standby of their own, run as
 # the postgres user because initdb refuses root; among them citus.t, a Citus
 # coordinator and two workers, with Citus built first by test/bin/citus.sh).
-# Exits non-zero if anything fails.
+# Among the scripted tests, tle_routes.t and tle_both.t start servers of their
+# own with pg_tle, built first by test/bin/tle.sh.  Exits non-zero if anything
+# fails.
 #
 # Where the time goes, and what is done about it: Citus's build (about a minute
 # and a half on 2 cores) runs beside the single-server tests, at a lower
@@ -34,11 +36,24 @@ if [ "$(id -u)" -ne 0 ]; then
     # Ask for sudo's password now, in the foreground, if it is needed at all:
     # the build in the background uses sudo -n and never waits for one.
     sudo -v
-    export CITUS_SUDO_NONINTERACTIVE=1
+    export CITUS_SUDO_NONINTERACTIVE=1 TLE_SUDO_NONINTERACTIVE=1
 fi
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh), beside the single-server tests"
 nice -n 10 bash "$TOP/test/bin/citus.sh" >"$CITUS_LOG" 2>&1 &
 CITUS_PID=$!
+
+# pg_tle for the pg_tle flavor's tests (test/t/tle_routes.t, tle_both.t: servers
+# of their own with pg_tle preloaded, test/lib/tle_server.bash): builds and
+# installs pg_tle 1.5.2 from ../shared/vendor once (test/bin/tle.sh, about 15 s),
+# beside pg_regress and pgTAP; the scripted tests wait for it.  Once it is
+# installed FLASHCARD_SCHEMA_EXPECT_TLE=1 makes those tests fail, not skip, if
+# they cannot use it; where tle.sh says SKIP (no tarball, outside CI) they
+# skip, saying why.
+TLE_LOG=$(mktemp)
+TLE_STATUS=$(mktemp)
+export TLE_LOG TLE_STATUS
+echo "== pg_tle for test/t/tle_*.t (test/bin/tle.sh), beside pg_regress and pgTAP"
+(bash "$TOP/test/bin/tle.sh" >"$TLE_LOG" 2>&1; echo $? >"$TLE_STATUS") &
 
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
@@ -49,12 +64,21 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     fi
     echo "== pgTAP (make pgtap: pg_prove test/pgtap/*.sql)"
     make -s PG_CONFIG="$PG_CONFIG" pgtap PGTAP_FLAGS="-j$TEST_JOBS" || status=1
+    echo "== pg_tle for test/t/tle_*.t (test/bin/tle.sh): its output"
+    while [ ! -s "$TLE_STATUS" ]; do sleep 1; done
+    cat "$TLE_LOG"
+    if [ "$(cat "$TLE_STATUS")" != 0 ]; then
+        status=1
+    elif ! grep -q "^SKIP: " "$TLE_LOG"; then
+        export FLASHCARD_SCHEMA_EXPECT_TLE=1
+    fi
     echo "== scripted tests (make prove: prove test/t/*.t)"
     make -s PG_CONFIG="$PG_CONFIG" prove PROVE_FLAGS="-j$TEST_JOBS" || status=1
     exit $status
 ' || status=1
 
 t_single=$SECONDS
+rm -f "$TLE_LOG" "$TLE_STATUS"
 
 echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
 # PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
