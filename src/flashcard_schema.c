@@ -37,6 +37,7 @@
 #include "extension.h"
 #include "install_check.h"
 #include "replication.h"
+#include "tle_check.h"
 #include "verify.h"
 
 PG_MODULE_MAGIC;
@@ -729,12 +730,13 @@ PG_FUNCTION_INFO_V1(flashcard_schema_check_install);
 
 /*
  * Called by the first statement of the scripts leading into 1.4: refuse a
- * database that is not UTF8, and a schema or tablespace the installing role
- * may not create objects in.
+ * database that is not UTF8, a schema or tablespace the installing role
+ * may not create objects in, and a database that holds the pg_tle flavor.
  */
 Datum
 flashcard_schema_check_install(PG_FUNCTION_ARGS)
 {
 	CheckInstallTarget();
+	CheckNoTleFlavor();
 	PG_RETURN_VOID();
 }
