@@ -25,10 +25,11 @@
 #include "utils/builtins.h"
 #include "utils/syscache.h"
 
+#include "extension.h"
 #include "tle_check.h"
 
 #define TLE_SCHEMA "pgtle"
-#define TLE_CONTROL_FUNCTION "flashcard_schema.control"
+#define TLE_CONTROL_FUNCTION EXTENSION_NAME ".control"
 
 /*
  * Refuse when this database has the pg_tle flavor registered: its control
