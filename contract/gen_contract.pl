@@ -33,6 +33,8 @@ die "usage: $0 [--revisions] CONTRACT_DIR OUTPUT\n" unless defined $out;
 #   char  one character: 'c'
 #   contype  p, u or f: CONSTRAINT_PRIMARY, _UNIQUE or _FOREIGN
 #   acl   privilege names separated by commas: ACL_SELECT | ...
+#   revision  a revision of revisions.tsv: its number (R1_4)
+#   alembic_kind  default, no_label, no_type or no_index: ALEMBIC_DEFAULT, ...
 my @kinds = (
 	[labels => 'ContractLabel', qw(type label)],
 	[tables => 'ContractTable', qw(name)],
@@ -48,6 +50,9 @@ my @kinds = (
 	[event_triggers => 'ContractEventTrigger', qw(name event enabled:char)],
 	[row_security => 'ContractRowSecurity', qw(table forced:bool)],
 	[policies => 'ContractPolicy', qw(table name definition)],
+	[adopted_heads => 'ContractAlembic', qw(version base:revision)],
+	[adoption_differences => 'ContractAlembicDifference',
+	 qw(kind:alembic_kind table name value)],
 );
 
 # What names a fact of each kind: two facts with the same name may not both
@@ -66,10 +71,14 @@ my %key = (
 	event_triggers => [qw(name)],
 	row_security => [qw(table)],
 	policies => [qw(table name)],
+	adopted_heads => [qw(version)],
+	adoption_differences => [qw(kind table name)],
 );
 
 my %contype = (p => 'CONSTRAINT_PRIMARY', u => 'CONSTRAINT_UNIQUE',
 			   f => 'CONSTRAINT_FOREIGN');
+my %alembic_kind = (default => 'ALEMBIC_DEFAULT', no_label => 'ALEMBIC_NO_LABEL',
+					no_type => 'ALEMBIC_NO_TYPE', no_index => 'ALEMBIC_NO_INDEX');
 my %acl = map { $_ => "ACL_$_" }
 	qw(SELECT INSERT UPDATE DELETE TRUNCATE REFERENCES TRIGGER);
 
@@ -244,6 +253,18 @@ for my $kind (@kinds)
 				die "$where: contype must be p, u or f\n"
 				  unless exists $contype{$cell};
 				push @c, $contype{$cell};
+			}
+			elsif ($conv eq 'revision')
+			{
+				die "$where: $names[$i + 2] \"$cell\" is not a revision of revisions.tsv\n"
+				  unless exists $revision{$cell};
+				push @c, $macro[$revision{$cell}];
+			}
+			elsif ($conv eq 'alembic_kind')
+			{
+				die "$where: kind must be default, no_label, no_type or no_index\n"
+				  unless exists $alembic_kind{$cell};
+				push @c, $alembic_kind{$cell};
 			}
 			elsif ($conv eq 'acl')
 			{

@@ -90,6 +90,7 @@
 
 #include "blockers.h"
 #include "contract.h"
+#include "extension.h"
 #include "replication.h"
 
 /* The most blockers a refusal lists */
@@ -109,6 +110,7 @@ typedef struct RouteCheck
 	const InstalledExtension *ext;
 	List	   *blockers;		/* of Blocker * */
 	List	   *tables;			/* of Oid: the tables the route alters, to lock */
+	List	   *also_dropped;	/* of Oid: other extensions the same DROP drops */
 } RouteCheck;
 
 /* The contract's column of a table at a revision, or NULL */
@@ -338,6 +340,7 @@ ExtensionMember(RouteCheck *rc, const ObjectAddress *addr)
 {
 	Oid			classid = addr->classId;
 	Oid			objid = addr->objectId;
+	Oid			extension;
 
 	if (classid == RewriteRelationId || classid == TriggerRelationId || classid == PolicyRelationId ||
 		classid == ConstraintRelationId || classid == AttrDefaultRelationId)
@@ -345,7 +348,10 @@ ExtensionMember(RouteCheck *rc, const ObjectAddress *addr)
 		objid = OwningRelation(classid, objid);
 		classid = RelationRelationId;
 	}
-	return OidIsValid(objid) && getExtensionOfObject(classid, objid) == rc->ext->oid;
+	if (!OidIsValid(objid))
+		return false;
+	extension = getExtensionOfObject(classid, objid);
+	return extension == rc->ext->oid || list_member_oid(rc->also_dropped, extension);
 }
 
 /* Record a blocker, once per object */
@@ -853,7 +859,7 @@ RefuseBlockedUpdate(AlterExtensionStmt *stmt)
 	InstalledExtension ext;
 	char	   *target;
 
-	if (strcmp(stmt->extname, "flashcard_schema") != 0 ||
+	if (strcmp(stmt->extname, EXTENSION_NAME) != 0 ||
 		!FindInstalledExtension(&ext) || ext.version == NULL)
 		return;
 	target = UpdateTarget(stmt);
@@ -871,7 +877,7 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 {
 	int			a = ContractRevision(from);
 	int			b = ContractRevision(target);
-	RouteCheck	rc = {ext, NIL, NIL};
+	RouteCheck	rc = {ext, NIL, NIL, NIL};
 	const char *verb;
 	ListCell   *lc;
 
@@ -880,7 +886,7 @@ RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *
 	 * alters no column another object could depend on: check from there.
 	 */
 	if (a < 0 && ContractAlembicRevision(from) >= 0)
-		a = contract_alembic[ContractAlembicRevision(from) - ALEMBIC_REVISIONS].base;
+		a = contract_adopted_heads[ContractAlembicRevision(from) - ALEMBIC_REVISIONS].base;
 	if (a < 0 || b < 0 || a == b)
 		return;
 	verb = b > a ? "update" : "downgrade";
@@ -1041,7 +1047,7 @@ CascadeReaches(RouteCheck *rc, List *members)
  * would block the drop (see the top of this file).
  */
 void
-RefuseBlockedDrop(const char *command, bool cascade)
+RefuseBlockedDrop(const char *command, bool cascade, List *also_dropped)
 {
 	InstalledExtension ext;
 	RouteCheck	rc;
@@ -1057,6 +1063,7 @@ RefuseBlockedDrop(const char *command, bool cascade)
 	rc.ext = &ext;
 	rc.blockers = NIL;
 	rc.tables = NIL;
+	rc.also_dropped = also_dropped;
 	members = ExtensionMembers(&ext);
 	if (cascade)
 		CascadeReaches(&rc, members);

@@ -10,10 +10,10 @@
 
 #include "nodes/parsenodes.h"
 
-#include "verify.h"
+#include "extension.h"
 
 extern void RefuseBlockedUpdate(AlterExtensionStmt *stmt);
 extern void RefuseBlockedRoute(const InstalledExtension *ext, const char *from, const char *target);
-extern void RefuseBlockedDrop(const char *command, bool cascade);
+extern void RefuseBlockedDrop(const char *command, bool cascade, List *also_dropped);
 
 #endif							/* FLASHCARD_SCHEMA_BLOCKERS_H */

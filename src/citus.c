@@ -298,35 +298,24 @@ PrimaryKey(const char *table, int revision)
 	pg_unreachable();
 }
 
-/*
- * Lay the tables out on the Citus cluster as contract_distribution[] says,
- * in the caller's transaction, with every row kept.
- *
- * Citus refuses to make a reference table while tables that reference it
- * are local, and to distribute a table whose primary key lacks the
- * distribution column.  So: drop the foreign keys and the three primary
- * keys on the coordinator (local tables: Citus does not propagate that),
- * lay the tables out, then add them back in their final form.  Once the
- * tables are distributed, Citus sends each ALTER TABLE to every shard and
- * to the workers' own copies of the tables (made there by CREATE
- * EXTENSION, which still have the old keys): hence DROP ... IF EXISTS
- * before each ADD.
- */
-void
-DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
+/* One table of the layout, as DistributeSchema() works through it */
+typedef struct DistributedTable
 {
-	Oid			catalog = CitusMetadataCatalog();
+	Oid			relid;
+	const char *qualified;		/* schema-qualified and quoted */
+	const ContractDistribution *fact;	/* its table and its distribution column, if any */
+} DistributedTable;
+
+/*
+ * The tables of the revision's layout, in the order contract_distribution[]
+ * gives; refuses if the caller does not own one of them.
+ */
+static DistributedTable *
+LayoutTables(const InstalledExtension *ext, int revision, int *ntables)
+{
 	const char *schema = get_namespace_name(ext->namespace);
+	DistributedTable *tables = palloc(sizeof(DistributedTable) * contract_ndistribution);
 	int			n = 0;
-	Oid		   *relids = palloc(sizeof(Oid) * contract_ndistribution);
-	const char **names = palloc(sizeof(char *) * contract_ndistribution);
-	const char **qualified = palloc(sizeof(char *) * contract_ndistribution);
-	const ContractDistribution **facts = palloc(sizeof(void *) * contract_ndistribution);
-	CitusLayout *layouts;
-	int			ncitus = 0;
-	const char *anchor = NULL;
-	int			nestlevel;
-	char	   *sql;
 
 	for (int i = 0; i < contract_ndistribution; i++)
 	{
@@ -336,12 +325,12 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 
 		if (!CONTRACT_IN(d, revision))
 			continue;
-		relids[n] = get_relname_relid(d->table, ext->namespace);
-		if (!OidIsValid(relids[n]))
+		tables[n].relid = get_relname_relid(d->table, ext->namespace);
+		if (!OidIsValid(tables[n].relid))
 			elog(ERROR, "table \"%s\" of flashcard_schema does not exist", d->table);
-		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relids[n]));
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(tables[n].relid));
 		if (!HeapTupleIsValid(tup))
-			elog(ERROR, "cache lookup failed for relation %u", relids[n]);
+			elog(ERROR, "cache lookup failed for relation %u", tables[n].relid);
 		owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 		ReleaseSysCache(tup);
 		if (!has_privs_of_role(GetUserId(), owner))
@@ -349,13 +338,25 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("must be owner of table %s to distribute flashcard_schema", d->table),
 					 errhint("Run flashcard_schema_distribute() as the role that owns the tables (the one that ran CREATE EXTENSION, or a superuser).")));
-		names[n] = d->table;
-		qualified[n] = quote_qualified_identifier(schema, d->table);
-		facts[n] = d;
+		tables[n].qualified = quote_qualified_identifier(schema, d->table);
+		tables[n].fact = d;
 		n++;
 	}
-	layouts = palloc(sizeof(CitusLayout) * n);
-	CitusLayouts(catalog, relids, n, layouts);
+	*ntables = n;
+	return tables;
+}
+
+/* Refuse unless every table is still local (distribute() starts from local tables) */
+static void
+RequireLocalTables(const DistributedTable *tables, int n)
+{
+	Oid		   *relids = palloc(sizeof(Oid) * n);
+	CitusLayout *layouts = palloc(sizeof(CitusLayout) * n);
+	int			ncitus = 0;
+
+	for (int i = 0; i < n; i++)
+		relids[i] = tables[i].relid;
+	CitusLayouts(CitusMetadataCatalog(), relids, n, layouts);
 	for (int i = 0; i < n; i++)
 		ncitus += layouts[i].method != '\0';
 	if (ncitus == n)
@@ -368,10 +369,145 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 		if (layouts[i].method != '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("table \"%s\" of flashcard_schema is already a Citus table", names[i]),
+					 errmsg("table \"%s\" of flashcard_schema is already a Citus table", tables[i].fact->table),
 					 errdetail("flashcard_schema_distribute() lays out all the tables at once, from local tables."),
 					 errhint("Undo the partial layout with undistribute_table(), then run flashcard_schema_distribute() again.")));
 	}
+}
+
+/* ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] through SPI */
+static void
+DropConstraint(const char *qualified, const char *name, bool if_exists)
+{
+	Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT %s%s", qualified,
+					 if_exists ? "IF EXISTS " : "", quote_identifier(name)),
+			0, NULL, NULL);
+}
+
+/*
+ * On the local tables, drop the foreign keys and the primary keys that lack
+ * the distribution column (Citus refuses to distribute with them).
+ */
+static void
+DropKeys(const char *schema, const DistributedTable *tables, int n, int revision)
+{
+	for (int i = 0; i < contract_nconstraints; i++)
+	{
+		const ContractConstraint *c = &contract_constraints[i];
+
+		if (CONTRACT_IN(c, revision) && c->contype == CONSTRAINT_FOREIGN)
+			DropConstraint(quote_qualified_identifier(schema, c->table), c->name, false);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (tables[i].fact->column != NULL)
+			DropConstraint(tables[i].qualified, PrimaryKey(tables[i].fact->table, revision)->name, false);
+	}
+}
+
+/*
+ * Make each table a reference table or a distributed one, in order: the
+ * first distributed table anchors a new colocation group, the others join it;
+ * then free the coordinator's local copies of the rows.
+ */
+static void
+LayOut(const DistributedTable *tables, int n, int shard_count)
+{
+	const char *anchor = NULL;
+
+	for (int i = 0; i < n; i++)
+	{
+		Oid			types[3] = {REGCLASSOID, TEXTOID, INT4OID};
+		Datum		values[3];
+
+		values[0] = ObjectIdGetDatum(tables[i].relid);
+		if (tables[i].fact->column == NULL)
+			Execute("SELECT pg_catalog.create_reference_table($1)", 1, types, values);
+		else
+		{
+			values[1] = CStringGetTextDatum(tables[i].fact->column);
+			if (anchor == NULL)
+			{
+				values[2] = Int32GetDatum(shard_count);
+				Execute("SELECT pg_catalog.create_distributed_table($1, $2, "
+						"colocate_with => 'none', shard_count => $3)", 3, types, values);
+				anchor = tables[i].qualified;
+			}
+			else
+			{
+				values[2] = CStringGetTextDatum(anchor);
+				types[2] = TEXTOID;
+				Execute("SELECT pg_catalog.create_distributed_table($1, $2, colocate_with => $3)",
+						3, types, values);
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+	{
+		Oid			type = REGCLASSOID;
+		Datum		value = ObjectIdGetDatum(tables[i].relid);
+
+		Execute("SELECT pg_catalog.truncate_local_data_after_distributing_table($1)", 1, &type, &value);
+	}
+}
+
+/*
+ * Add the keys and foreign keys back in their final form, through Citus: on
+ * the coordinator, every shard and the workers' own copies of the tables
+ * (which CREATE EXTENSION made there with the old keys: hence DROP ... IF
+ * EXISTS before each ADD).
+ */
+static void
+AddKeysBack(const char *schema, const DistributedTable *tables, int n, int revision)
+{
+	for (int i = 0; i < n; i++)
+	{
+		const char *pkey;
+
+		if (tables[i].fact->column == NULL)
+			continue;
+		pkey = PrimaryKey(tables[i].fact->table, revision)->name;
+		DropConstraint(tables[i].qualified, pkey, true);
+		Execute(psprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY %s",
+						 tables[i].qualified, quote_identifier(pkey), tables[i].fact->key),
+				0, NULL, NULL);
+	}
+	for (int i = 0; i < contract_nconstraints; i++)
+	{
+		const ContractConstraint *c = &contract_constraints[i];
+		char	   *table;
+
+		if (!CONTRACT_IN(c, revision) || c->contype != CONSTRAINT_FOREIGN)
+			continue;
+		table = quote_qualified_identifier(schema, c->table);
+		DropConstraint(table, c->name, true);
+		Execute(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY %s REFERENCES %s%s ON DELETE %s",
+						 table, quote_identifier(c->name), c->columns,
+						 quote_qualified_identifier(schema, c->reftable), c->refcolumns, c->on_delete),
+				0, NULL, NULL);
+	}
+}
+
+/*
+ * Lay the tables out on the Citus cluster as contract_distribution[] says,
+ * in the caller's transaction, with every row kept.
+ *
+ * Citus refuses to make a reference table while tables that reference it
+ * are local, and to distribute a table whose primary key lacks the
+ * distribution column.  So: drop the foreign keys and the three primary
+ * keys on the coordinator (local tables: Citus does not propagate that),
+ * lay the tables out, then add them back in their final form.
+ */
+void
+DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
+{
+	const char *schema = get_namespace_name(ext->namespace);
+	int			n;
+	DistributedTable *tables = LayoutTables(ext, revision, &n);
+	const char **qualified = palloc(sizeof(char *) * n);
+	int			nestlevel;
+
+	RequireLocalTables(tables, n);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -382,6 +518,8 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("flashcard_schema_distribute() must run on the Citus coordinator"),
 				 errhint("Connect to the coordinator and run it there; it reaches every worker.")));
+	for (int i = 0; i < n; i++)
+		qualified[i] = tables[i].qualified;
 	RequireWorkers(ext, qualified, n);
 
 	/*
@@ -396,95 +534,14 @@ DistributeSchema(const InstalledExtension *ext, int revision, int shard_count)
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	/*
-	 * Local tables: drop the foreign keys and the keys that lack the
-	 * distribution column.  The DROP guard (from 1.4 it refuses dropping
-	 * keys while the tables hold rows) lets this function through: every
-	 * key is added back below, in this transaction.
+	 * The DROP guard (from 1.4 it refuses dropping keys while the tables
+	 * hold rows) lets this function through: every key it drops is added
+	 * back below, in this transaction.
 	 */
 	GuardSuspend(true);
-	for (int i = 0; i < contract_nconstraints; i++)
-	{
-		const ContractConstraint *c = &contract_constraints[i];
-
-		if (CONTRACT_IN(c, revision) && c->contype == CONSTRAINT_FOREIGN)
-			Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
-							 quote_qualified_identifier(schema, c->table), quote_identifier(c->name)),
-					0, NULL, NULL);
-	}
-	for (int i = 0; i < n; i++)
-	{
-		if (facts[i]->column != NULL)
-			Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", qualified[i],
-							 quote_identifier(PrimaryKey(names[i], revision)->name)),
-					0, NULL, NULL);
-	}
-
-	/* The layout: reference tables first, then the distributed ones, colocated */
-	for (int i = 0; i < n; i++)
-	{
-		Oid			types[3] = {REGCLASSOID, TEXTOID, INT4OID};
-		Datum		values[3];
-
-		values[0] = ObjectIdGetDatum(relids[i]);
-		if (facts[i]->column == NULL)
-			Execute("SELECT pg_catalog.create_reference_table($1)", 1, types, values);
-		else
-		{
-			values[1] = CStringGetTextDatum(facts[i]->column);
-			if (anchor == NULL)
-			{
-				values[2] = Int32GetDatum(shard_count);
-				Execute("SELECT pg_catalog.create_distributed_table($1, $2, "
-						"colocate_with => 'none', shard_count => $3)", 3, types, values);
-				anchor = qualified[i];
-			}
-			else
-			{
-				values[2] = CStringGetTextDatum(anchor);
-				types[2] = TEXTOID;
-				Execute("SELECT pg_catalog.create_distributed_table($1, $2, colocate_with => $3)",
-						3, types, values);
-			}
-		}
-	}
-	/* The rows now live on the shards: free the coordinator's copies */
-	for (int i = 0; i < n; i++)
-	{
-		Oid			type = REGCLASSOID;
-		Datum		value = ObjectIdGetDatum(relids[i]);
-
-		Execute("SELECT pg_catalog.truncate_local_data_after_distributing_table($1)", 1, &type, &value);
-	}
-
-	/* Keys and foreign keys back, on the coordinator, every worker and every shard */
-	for (int i = 0; i < n; i++)
-	{
-		const char *pkey;
-
-		if (facts[i]->column == NULL)
-			continue;
-		pkey = quote_identifier(PrimaryKey(names[i], revision)->name);
-		Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", qualified[i], pkey),
-				0, NULL, NULL);
-		Execute(psprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY %s",
-						 qualified[i], pkey, facts[i]->key),
-				0, NULL, NULL);
-	}
-	for (int i = 0; i < contract_nconstraints; i++)
-	{
-		const ContractConstraint *c = &contract_constraints[i];
-		char	   *table;
-
-		if (!CONTRACT_IN(c, revision) || c->contype != CONSTRAINT_FOREIGN)
-			continue;
-		table = quote_qualified_identifier(schema, c->table);
-		Execute(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", table, quote_identifier(c->name)),
-				0, NULL, NULL);
-		sql = psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY %s REFERENCES %s%s ON DELETE %s",
-					   table, quote_identifier(c->name), c->columns,
-					   quote_qualified_identifier(schema, c->reftable), c->refcolumns, c->on_delete);
-		Execute(sql, 0, NULL, NULL);
-	}
+	DropKeys(schema, tables, n, revision);
+	LayOut(tables, n, shard_count);
+	AddKeysBack(schema, tables, n, revision);
 	GuardSuspend(false);
 
 	AtEOXact_GUC(true, nestlevel);

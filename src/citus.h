@@ -8,7 +8,7 @@
 #ifndef FLASHCARD_SCHEMA_CITUS_H
 #define FLASHCARD_SCHEMA_CITUS_H
 
-#include "verify.h"
+#include "extension.h"
 
 /* Citus's own limit on shards per table */
 #define MAX_SHARD_COUNT 64000

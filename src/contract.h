@@ -197,21 +197,20 @@ extern int	ContractRevision(const char *version);
 
 /*
  * Databases the application's own Alembic migrations made, before they were
- * under the extension (docs/adoption.md).  Each is a pseudo-revision, named
+ * under the extension (docs/adoption.md), declared in
+ * contract/adopted_heads.tsv.  Each is a pseudo-revision, named
  * "alembic-<Alembic revision id>", that CREATE EXTENSION ... VERSION adopts in
  * place and that updates to its base revision.  It stands outside the linear
- * order of contract_versions[]: no fact names it, nothing updates or
- * downgrades to it.  Its contract is its base revision's, less what the
- * application's migrations never made (contract_alembic_differences[], the
- * contract's "accepted differences").  verify() numbers it
- * ALEMBIC_REVISION(index), above every revision, and checks it as its base
- * with those differences applied.
- *
- * (Issue 20 replaces this model with a generated declaration; until then the
- * pseudo-revisions are kept apart from the linear facts above.)
+ * order of contract_versions[]: nothing updates or downgrades to it.  Its
+ * contract is its base revision's, less what the application's migrations
+ * never made (contract/adoption_differences.tsv, the contract's "accepted
+ * differences").  verify() numbers it ALEMBIC_REVISION(index), above every
+ * revision, and checks it as its base with those differences applied.
  */
 typedef struct ContractAlembic
 {
+	int			since;			/* the revisions whose library knows the head */
+	int			until;
 	const char *version;		/* "alembic-d606f59197e7" */
 	int			base;			/* index into contract_versions */
 } ContractAlembic;
@@ -227,6 +226,8 @@ typedef enum ContractAlembicKind
 
 typedef struct ContractAlembicDifference
 {
+	int			since;			/* the base revisions it applies to */
+	int			until;
 	ContractAlembicKind kind;
 	const char *table;			/* or type */
 	const char *name;			/* column, label or index; NULL for a type */
@@ -238,13 +239,14 @@ typedef struct ContractAlembicDifference
 #define ALEMBIC_REVISION(index) (ALEMBIC_REVISIONS + (index))
 #define IS_ALEMBIC_REVISION(revision) ((revision) >= ALEMBIC_REVISIONS)
 
-extern const ContractAlembic contract_alembic[];
-extern const int contract_nalembic;
-extern const ContractAlembicDifference contract_alembic_differences[];
-extern const int contract_nalembic_differences;
+extern const ContractAlembic contract_adopted_heads[];
+extern const int contract_nadopted_heads;
+extern const ContractAlembicDifference contract_adoption_differences[];
+extern const int contract_nadoption_differences;
 
 extern int	ContractAlembicRevision(const char *version);
-extern const ContractAlembicDifference *ContractAlembicDifferenceOf(ContractAlembicKind kind,
+extern const ContractAlembicDifference *ContractAlembicDifferenceOf(int base,
+																	 ContractAlembicKind kind,
 																	 const char *table,
 																	 const char *name);
 

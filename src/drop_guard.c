@@ -74,8 +74,9 @@
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "extension.h"
 
-#define EXTENSION_NAME "flashcard_schema"
+
 
 /* The installed extension as the guard needs it */
 typedef struct GuardedExtension
@@ -139,38 +140,19 @@ RevisionHasBackstop(int revision)
 	return false;
 }
 
-/* Look up an installed extension by name; false if it is not installed */
+/* Look up an installed extension by name as the guard needs it; false if it is not installed */
 static bool
 FindExtension(const char *name, GuardedExtension *ext)
 {
-	Relation	catalog;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
-	bool		found = false;
+	InstalledExtension row;
 
-	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
-				F_NAMEEQ, CStringGetDatum(name));
-	catalog = table_open(ExtensionRelationId, AccessShareLock);
-	scan = systable_beginscan(catalog, ExtensionNameIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-	{
-		Form_pg_extension form = (Form_pg_extension) GETSTRUCT(tup);
-
-		bool		isnull;
-		Datum		version = heap_getattr(tup, Anum_pg_extension_extversion,
-										   RelationGetDescr(catalog), &isnull);
-
-		ext->oid = form->oid;
-		ext->owner = form->extowner;
-		ext->namespace = form->extnamespace;
-		ext->backstop = !isnull && RevisionHasBackstop(ContractRevision(TextDatumGetCString(version)));
-		found = true;
-	}
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return found;
+	if (!FindExtensionByName(name, &row))
+		return false;
+	ext->oid = row.oid;
+	ext->owner = row.owner;
+	ext->namespace = row.namespace;
+	ext->backstop = row.version != NULL && RevisionHasBackstop(ContractRevision(row.version));
+	return true;
 }
 
 /* Find flashcard_schema and its schema's owner; false if it is not installed */
@@ -360,6 +342,28 @@ DropCascades(Node *parsetree)
 	if (IsA(parsetree, DropStmt))
 		return ((DropStmt *) parsetree)->behavior == DROP_CASCADE;
 	return true;
+}
+
+/*
+ * The other extensions a DROP EXTENSION drops beside this one (DROP EXTENSION
+ * a, flashcard_schema): their members may depend on ours, as PostgreSQL allows.
+ */
+static List *
+OtherDroppedExtensions(Node *parsetree, Oid self)
+{
+	List	   *others = NIL;
+	ListCell   *lc;
+
+	if (!IsA(parsetree, DropStmt) || ((DropStmt *) parsetree)->removeType != OBJECT_EXTENSION)
+		return NIL;
+	foreach(lc, ((DropStmt *) parsetree)->objects)
+	{
+		Oid			extension = get_extension_oid(strVal(lfirst(lc)), true);
+
+		if (OidIsValid(extension) && extension != self)
+			others = lappend_oid(others, extension);
+	}
+	return others;
 }
 
 /*
@@ -628,7 +632,8 @@ GuardDrop(EventTriggerData *trigdata, bool allow_data_loss)
 	 * The drop goes ahead: first refuse it, in the extension's words, if an
 	 * object outside the extension blocks it (src/blockers.c)
 	 */
-	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree));
+	RefuseBlockedDrop(command, DropCascades(trigdata->parsetree),
+					  OtherDroppedExtensions(trigdata->parsetree, ext.oid));
 	if (tables == NIL)
 		return;
 	ReportTablesAtStake(command, tables, ext.backstop, allow_data_loss);

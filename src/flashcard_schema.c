@@ -34,8 +34,10 @@
 #include "citus.h"
 #include "contract.h"
 #include "drop_guard.h"
+#include "extension.h"
 #include "install_check.h"
 #include "replication.h"
+#include "tle_check.h"
 #include "verify.h"
 
 PG_MODULE_MAGIC;
@@ -125,7 +127,7 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 CheckAllowDataLoss, NULL, NULL);
-	MarkGUCPrefixReserved("flashcard_schema");
+	MarkGUCPrefixReserved(EXTENSION_NAME);
 	GuardInit(&allow_data_loss);
 }
 
@@ -728,12 +730,13 @@ PG_FUNCTION_INFO_V1(flashcard_schema_check_install);
 
 /*
  * Called by the first statement of the scripts leading into 1.4: refuse a
- * database that is not UTF8, and a schema or tablespace the installing role
- * may not create objects in.
+ * database that is not UTF8, a schema or tablespace the installing role
+ * may not create objects in, and a database that holds the pg_tle flavor.
  */
 Datum
 flashcard_schema_check_install(PG_FUNCTION_ARGS)
 {
 	CheckInstallTarget();
+	CheckNoTleFlavor();
 	PG_RETURN_VOID();
 }

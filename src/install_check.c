@@ -17,12 +17,7 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/table.h"
-#include "catalog/indexing.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_tablespace.h"
 #include "commands/extension.h"
@@ -30,36 +25,11 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
-#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "extension.h"
 #include "install_check.h"
-
-/*
- * The owner and schema of the extension being installed or updated (a scan
- * of pg_extension: not every PostgreSQL 15 has a syscache for it)
- */
-static void
-ExtensionOwnerAndSchema(Oid extension, Oid *owner, Oid *namespace)
-{
-	Relation	catalog;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
-
-	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(extension));
-	catalog = table_open(ExtensionRelationId, AccessShareLock);
-	scan = systable_beginscan(catalog, ExtensionOidIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "could not find extension %u", extension);
-	*owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
-	*namespace = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-}
 
 /* Whether a role may create objects in a schema or tablespace (PostgreSQL 16 merged the per-kind checks) */
 static bool
@@ -85,6 +55,7 @@ CheckInstallTarget(void)
 	Oid			role;
 	Oid			namespace;
 	Oid			tablespace;
+	InstalledExtension ext;
 
 	if (!creating_extension)
 		ereport(ERROR,
@@ -102,7 +73,10 @@ CheckInstallTarget(void)
 	/* A superuser may put it anywhere; so may a role the check passes for */
 	if (superuser_arg(GetOuterUserId()))
 		return;
-	ExtensionOwnerAndSchema(CurrentExtensionObject, &role, &namespace);
+	if (!FindExtensionByOid(CurrentExtensionObject, &ext))
+		elog(ERROR, "could not find extension %u", CurrentExtensionObject);
+	role = ext.owner;
+	namespace = ext.namespace;
 	if (!MayCreateIn(NamespaceRelationId, namespace, role))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

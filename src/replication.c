@@ -28,9 +28,10 @@
 #include "utils/lsyscache.h"
 
 #include "contract.h"
+#include "extension.h"
 #include "replication.h"
 
-#define EXTENSION_NAME "flashcard_schema"
+
 
 /* Publications of this database that include a table of the extension */
 #define PUBLICATIONS_SQL \

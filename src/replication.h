@@ -10,7 +10,7 @@
 
 #include "nodes/parsenodes.h"
 
-#include "verify.h"
+#include "extension.h"
 
 /* Who replicates the extension's tables, as sorted lists of names */
 typedef struct ReplicationFacts

@@ -8,16 +8,7 @@
 #ifndef FLASHCARD_SCHEMA_VERIFY_H
 #define FLASHCARD_SCHEMA_VERIFY_H
 
-/* The installed extension, as pg_extension records it */
-typedef struct InstalledExtension
-{
-	Oid			oid;
-	Oid			namespace;
-	char	   *version;
-	Oid		   *config;			/* tables registered for pg_dump */
-	char	  **condition;		/* and their filters ("" for every row) */
-	int			nconfig;
-} InstalledExtension;
+#include "extension.h"
 
 /* Receives one check result; the strings may be NULL and are not retained */
 typedef void (*CheckEmitter) (void *arg, const char *object_type,
@@ -27,7 +18,6 @@ typedef void (*CheckEmitter) (void *arg, const char *object_type,
 /* Discards every check emitted so far (a verification starts again) */
 typedef void (*CheckReset) (void *arg);
 
-extern bool FindInstalledExtension(InstalledExtension *ext);
 extern void VerifySchema(const InstalledExtension *ext, int revision,
 						 CheckEmitter emit, void *arg);
 extern void VerifySchemaRetrying(const InstalledExtension *ext, int revision,

@@ -17,10 +17,20 @@ MIRROR=$(sed -n 's/^URIs: *\(\S*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
 rm -rf --one-file-system "$DIR"
+mkdir -p "$(dirname "$DIR")"
 echo "== debootstrap --variant=minbase --include=sudo bookworm $DIR"
 debootstrap --variant=minbase --include=sudo bookworm "$DIR" "$MIRROR" >"$DIR.debootstrap.log" 2>&1
 echo "deb $MIRROR bookworm main" >"$DIR/etc/apt/sources.list"
 printf '#!/bin/sh\nexit 101\n' >"$DIR/usr/sbin/policy-rc.d"; chmod +x "$DIR/usr/sbin/policy-rc.d"
+
+# The vendored sources (Citus for citus.t; ../shared/vendor beside a checkout)
+# where the scripts look for them on a machine without that layout.
+for dir in "$HERE/../../../shared/vendor" /work/shared/vendor; do
+    if [ -d "$dir" ]; then
+        mkdir -p "$DIR/work/shared/vendor" && cp -r "$dir/." "$DIR/work/shared/vendor/"
+        break
+    fi
+done
 
 "$HERE/inroot.sh" "$DIR" "$HERE/../.." bash -euo pipefail -c '
     useradd -m -s /bin/bash learner

@@ -61,7 +61,12 @@ if [ "$sum" != "$CITUS_SHA256" ]; then
     exit 1
 fi
 
-if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+# Run in the background (run.sh), sudo must never wait for a password it
+# cannot be given: run.sh refreshes sudo's credentials first and sets
+# CITUS_SUDO_NONINTERACTIVE, and sudo -n then fails instead of waiting.
+if [ "$(id -u)" -eq 0 ]; then SUDO=()
+elif [ -n "${CITUS_SUDO_NONINTERACTIVE:-}" ]; then SUDO=(sudo -n)
+else SUDO=(sudo); fi
 
 # Citus's build dependencies (its configure needs zstd, lz4, curl and Kerberos's
 # headers; the server headers of PostgreSQL 17 include ICU's; a server built

@@ -45,18 +45,23 @@ summarize() {
     pgtap=${prove_files[0]:-"? ?"}; prove=${prove_files[1]:-"? ?"}; cluster=${prove_files[2]:-"? ?"}
     printf 'pg_regress %s, pgTAP %s files %s assertions, prove %s scripts %s assertions, multi-server %s scripts %s assertions%s' \
         "$regress" ${pgtap% *} ${pgtap#* } ${prove% *} ${prove#* } ${cluster% *} ${cluster#* } \
-        "$(grep -q 'citus.t .*skipped' "$log" && echo ' (Citus skipped)')"
+        "$(grep -q 'citus.t .*skipped' "$log" && echo ' (Citus skipped)')$(grep -q 'tle_\(routes\|both\).t .*skipped' "$log" && echo ' (pg_tle skipped)')"
 }
 
 # The Citus test builds Citus from its vendored source (test/bin/citus.sh),
-# which is outside the checkout: each root gets a copy where citus.sh looks
-# (/work/shared/vendor).  Without it, or on 18, the Citus test skips.
-CITUS_SOURCES=()
-for dir in ${CITUS_TARBALL:+"$(dirname "$CITUS_TARBALL")"} "$TOP/../shared/vendor" /work/shared/vendor; do
-    if compgen -G "$dir/citus-*.tar.gz" >/dev/null; then
-        CITUS_SOURCES=("$dir"/citus-*.tar.gz)
-        break
-    fi
+# and the pg_tle flavor's tests build pg_tle from its own (test/bin/tle.sh);
+# both are outside the checkout: each root gets a copy where those scripts
+# look (/work/shared/vendor).  Without Citus's, or on 18, the Citus test
+# skips; without pg_tle's, tle.sh fails under CI and says SKIP elsewhere.
+VENDOR_SOURCES=()
+for pattern in citus-*.tar.gz pg_tle-*.tar.gz; do
+    for dir in ${CITUS_TARBALL:+"$(dirname "$CITUS_TARBALL")"} ${PG_TLE_TARBALL:+"$(dirname "$PG_TLE_TARBALL")"} \
+        "$TOP/../shared/vendor" /work/shared/vendor; do
+        if compgen -G "$dir/$pattern" >/dev/null; then
+            VENDOR_SOURCES+=("$dir"/$pattern)
+            break
+        fi
+    done
 done
 
 failed=0
@@ -90,8 +95,8 @@ for suite in $SUITES; do
         tail -30 "$log"
         summary+=("$suite: making the root failed: FAIL (see $log)"); failed=1; continue
     fi
-    if [ ${#CITUS_SOURCES[@]} -gt 0 ]; then
-        mkdir -p "$root/work/shared/vendor" && cp "${CITUS_SOURCES[@]}" "$root/work/shared/vendor/"
+    if [ ${#VENDOR_SOURCES[@]} -gt 0 ]; then
+        mkdir -p "$root/work/shared/vendor" && cp "${VENDOR_SOURCES[@]}" "$root/work/shared/vendor/"
     fi
     made=$(date +%s)
     echo "== $suite: PostgreSQL $major, root ready in $((made - start)) s; building, installing and testing the package"

@@ -6,11 +6,14 @@
 # PostgreSQL::Test::Cluster, a primary and a hot standby of their own, run as
 # the postgres user because initdb refuses root; among them citus.t, a Citus
 # coordinator and two workers, with Citus built first by test/bin/citus.sh).
-# Exits non-zero if anything fails.
+# Among the scripted tests, tle_routes.t and tle_both.t start servers of their
+# own with pg_tle, built first by test/bin/tle.sh.  Exits non-zero if anything
+# fails.
 #
 # Where the time goes, and what is done about it: Citus's build (about a minute
 # and a half on 2 cores) runs beside the single-server tests, at a lower
-# priority, since neither needs the other; the files of each kind run
+# priority, since neither needs the other, and beside the multi-server tests
+# that do not need Citus; the files of each kind run
 # TEST_JOBS at a time (default 3; each file uses databases and roles of its
 # own, and the slowest files mostly wait: on lock timeouts, on servers).
 # Packages are installed only when missing (setup.sh), and Citus is built only
@@ -29,9 +32,28 @@ export TEST_JOBS
 # tarball or the server is not 15-17 (citus.t then skips itself, saying so).
 # Its output is shown after the single-server tests.
 CITUS_LOG=$(mktemp)
+if [ "$(id -u)" -ne 0 ]; then
+    # Ask for sudo's password now, in the foreground, if it is needed at all:
+    # the build in the background uses sudo -n and never waits for one.
+    sudo -v
+    export CITUS_SUDO_NONINTERACTIVE=1 TLE_SUDO_NONINTERACTIVE=1
+fi
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh), beside the single-server tests"
 nice -n 10 bash "$TOP/test/bin/citus.sh" >"$CITUS_LOG" 2>&1 &
 CITUS_PID=$!
+
+# pg_tle for the pg_tle flavor's tests (test/t/tle_routes.t, tle_both.t: servers
+# of their own with pg_tle preloaded, test/lib/tle_server.bash): builds and
+# installs pg_tle 1.5.2 from ../shared/vendor once (test/bin/tle.sh, about 15 s),
+# beside pg_regress and pgTAP; the scripted tests wait for it.  Once it is
+# installed FLASHCARD_SCHEMA_EXPECT_TLE=1 makes those tests fail, not skip, if
+# they cannot use it; where tle.sh says SKIP (no tarball, outside CI) they
+# skip, saying why.
+TLE_LOG=$(mktemp)
+TLE_STATUS=$(mktemp)
+export TLE_LOG TLE_STATUS
+echo "== pg_tle for test/t/tle_*.t (test/bin/tle.sh), beside pg_regress and pgTAP"
+(bash "$TOP/test/bin/tle.sh" >"$TLE_LOG" 2>&1; echo $? >"$TLE_STATUS") &
 
 pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     status=0
@@ -42,6 +64,14 @@ pg_virtualenv "${CLUSTER_OPTS[@]}" -v "$PG_MAJOR" bash -uo pipefail -c '
     fi
     echo "== pgTAP (make pgtap: pg_prove test/pgtap/*.sql)"
     make -s PG_CONFIG="$PG_CONFIG" pgtap PGTAP_FLAGS="-j$TEST_JOBS" || status=1
+    echo "== pg_tle for test/t/tle_*.t (test/bin/tle.sh): its output"
+    while [ ! -s "$TLE_STATUS" ]; do sleep 1; done
+    cat "$TLE_LOG"
+    if [ "$(cat "$TLE_STATUS")" != 0 ]; then
+        status=1
+    elif ! grep -q "^SKIP: " "$TLE_LOG"; then
+        export FLASHCARD_SCHEMA_EXPECT_TLE=1
+    fi
     echo "== scripted tests (make prove: prove test/t/*.t)"
     make -s PG_CONFIG="$PG_CONFIG" prove PROVE_FLAGS="-j$TEST_JOBS" || status=1
     exit $status
@@ -62,9 +92,40 @@ else
 fi
 
 t_single=$SECONDS
+rm -f "$TLE_LOG" "$TLE_STATUS"
+
+echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
+# PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
+# tests run as postgres, from a directory of their own it can write.  What
+# they read of the repository (the Makefile, the control file, test/) goes
+# with them: the postgres user may not be able to read a clone in root's home.
+CLUSTER_TMP=$(mktemp -d)
+mkdir "$CLUSTER_TMP/top"
+cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres "$CLUSTER_TMP"
+    AS_TESTER=(runuser -u postgres --)
+else
+    AS_TESTER=()
+fi
+prove_cluster() {
+    "${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
+        PROVE_FLAGS="-j$TEST_JOBS" PROVE_TESTS="$*" || status=1
+}
+CLUSTER_TESTS=$(cd "$TOP" && ls test/t/cluster/*.t | grep -v '/citus\.t$' | tr '\n' ' ')
+
+# The other multi-server tests do not need Citus: while its build is still
+# running they go first, and citus.t follows it.
+t_citus_wait=0
+if kill -0 "$CITUS_PID" 2>/dev/null; then
+    echo "== ... those without Citus while Citus builds: $CLUSTER_TESTS"
+    prove_cluster "$CLUSTER_TESTS"
+    CLUSTER_TESTS=
+fi
 echo "== Citus for test/t/cluster/citus.t (test/bin/citus.sh): its output"
+t0=$SECONDS
 wait "$CITUS_PID" || status=1
-t_citus=$SECONDS
+t_citus_wait=$((SECONDS - t0))
 cat "$CITUS_LOG"
 rm -f "$CITUS_LOG"
 
@@ -88,26 +149,11 @@ if [ -f "$($PG_CONFIG --pkglibdir)/citus.so" ]; then
         fi
     done
 fi
-
-echo "== multi-server tests (make prove-cluster: prove test/t/cluster/*.t)"
-# PostgreSQL::Test::Cluster runs initdb, which refuses root: as root, the
-# tests run as postgres, from a directory of their own it can write.  What
-# they read of the repository (the Makefile, the control file, test/) goes
-# with them: the postgres user may not be able to read a clone in root's home.
-CLUSTER_TMP=$(mktemp -d)
-mkdir "$CLUSTER_TMP/top"
-cp -r "$TOP/Makefile" "$TOP/flashcard_schema.control" "$TOP/test" "$CLUSTER_TMP/top/"
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R postgres "$CLUSTER_TMP"
-    AS_TESTER=(runuser -u postgres --)
-else
-    AS_TESTER=()
-fi
-"${AS_TESTER[@]}" env PATH="$PATH" make -C "$CLUSTER_TMP/top" -s PG_CONFIG="$PG_CONFIG" prove-cluster \
-    PROVE_FLAGS="-j$TEST_JOBS" || status=1
+echo "== ${CLUSTER_TESTS}test/t/cluster/citus.t"
+prove_cluster "${CLUSTER_TESTS}test/t/cluster/citus.t"
 rm -rf "$CLUSTER_TMP"
 remove_test_only_scripts
 echo "== run.sh: $SECONDS s in all: set-up $t_setup s, single-server tests $((t_single - t_setup)) s" \
-    "(Citus built beside them), then waiting for Citus $((t_citus - t_single)) s," \
-    "multi-server tests $((SECONDS - t_citus)) s; $TEST_JOBS files at a time"
+    "(Citus built beside them and the multi-server tests that do not need it), then waiting" \
+    "for Citus $t_citus_wait s; multi-server tests and the wait $((SECONDS - t_single)) s; $TEST_JOBS files at a time"
 exit $status

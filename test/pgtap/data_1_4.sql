@@ -68,15 +68,15 @@ SELECT results_eq(
     -- (the library waits for each table before the script does: its detail
     -- names the session holding the lock)
     $$SELECT tbl, state, message,
-             regexp_replace(detail, '^Process [0-9]+ \(role "postgres", idle in transaction, transaction started [^)]*\)',
-                            'Process <pid> (role "postgres", idle in transaction, transaction started <time>)')
+             regexp_replace(replace(detail, pg_catalog.format('role "%s"', current_user) COLLATE "default", 'role "<me>"'), '^Process [0-9]+ \(role "<me>", idle in transaction, transaction started [^)]*\)',
+                            'Process <pid> (role "<me>", idle in transaction, transaction started <time>)')
         FROM lock_errors ORDER BY tbl$$,
     $$VALUES ('decks', '55P03', 'could not lock table decks to update flashcard_schema to 1.4',
-              'Process <pid> (role "postgres", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.'),
+              'Process <pid> (role "<me>", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.'),
              ('user_settings', '55P03', 'could not lock table user_settings to update flashcard_schema to 1.4',
-              'Process <pid> (role "postgres", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.'),
+              'Process <pid> (role "<me>", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.'),
              ('users', '55P03', 'could not lock table users to update flashcard_schema to 1.4',
-              'Process <pid> (role "postgres", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.')$$,
+              'Process <pid> (role "<me>", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.')$$,
     'update 1.3 -> 1.4 behind a reader of users, decks or user_settings: 55P03 naming that table, after the session''s lock_timeout');
 SELECT is(pg_temp.extversion(), '1.3', 'after the refused updates: still at 1.3');
 SELECT results_eq($$SELECT * FROM pg_temp.row_digests() ORDER BY tbl$$, $$SELECT * FROM rows13 ORDER BY tbl$$,

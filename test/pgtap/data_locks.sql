@@ -142,11 +142,11 @@ SELECT * FROM pg_temp.error_of($$ALTER EXTENSION flashcard_schema UPDATE TO '1.3
 -- (the library checks the step before the script's own lock: its detail and
 -- hint name the session holding the lock)
 SELECT results_eq($$SELECT state, message,
-                           regexp_replace(detail, '[0-9]+ \(role "postgres", idle in transaction, transaction started [^)]*\)', '<pid> (role "postgres", idle in transaction, transaction started <time>)'),
+                           regexp_replace(replace(detail, pg_catalog.format('role "%s"', current_user) COLLATE "default", 'role "<me>"'), '[0-9]+ \(role "<me>", idle in transaction, transaction started [^)]*\)', '<pid> (role "<me>", idle in transaction, transaction started <time>)'),
                            regexp_replace(hint, 'pg_terminate_backend\([0-9]+\)', 'pg_terminate_backend(<pid>)')
                     FROM err_up13$$,
     $$VALUES ('55P03', 'could not lock table reviews to update flashcard_schema to 1.3',
-              'Process <pid> (role "postgres", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (5s). Nothing was changed.',
+              'Process <pid> (role "<me>", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (5s). Nothing was changed.',
               'Retry the update when that transaction has finished (SELECT pg_terminate_backend(<pid>) ends its session), or raise lock_timeout for this session.')$$,
     'update 1.2 -> 1.3 behind a reader of reviews, lock_timeout = 0: 55P03 with our message, detail (5s, the reader named) and hint');
 SELECT is(pg_temp.extversion(), '1.2', 'after the failed update: still at 1.2');
@@ -200,10 +200,10 @@ CREATE TEMP TABLE err_down12 AS
 SELECT * FROM pg_temp.error_of($$ALTER EXTENSION flashcard_schema UPDATE TO '1.2'$$);
 RESET lock_timeout;
 SELECT results_eq($$SELECT state, message,
-                           regexp_replace(detail, '[0-9]+ \(role "postgres", idle in transaction, transaction started [^)]*\)', '<pid> (role "postgres", idle in transaction, transaction started <time>)')
+                           regexp_replace(replace(detail, pg_catalog.format('role "%s"', current_user) COLLATE "default", 'role "<me>"'), '[0-9]+ \(role "<me>", idle in transaction, transaction started [^)]*\)', '<pid> (role "<me>", idle in transaction, transaction started <time>)')
                     FROM err_down12$$,
     $$VALUES ('55P03', 'could not lock table reviews to downgrade flashcard_schema to 1.2',
-              'Process <pid> (role "postgres", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.')$$,
+              'Process <pid> (role "<me>", idle in transaction, transaction started <time>) holds AccessShareLock. Its lock was held for longer than lock_timeout (1s). Nothing was changed.')$$,
     'downgrade 1.3 -> 1.2 behind a reader of reviews, lock_timeout = 1s: 55P03 with our message and detail (1s)');
 SELECT is(pg_temp.extversion(), '1.3', 'after the failed downgrade: still at 1.3');
 SELECT is(dblink_exec('blocker', 'ROLLBACK'), 'ROLLBACK', 'the second session ends its transaction');

@@ -48,6 +48,16 @@ is "$(grep -c 'ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE 
 perl "$GEN" --revisions "$TOP/contract" "$WORK/rev.h"
 is "$(grep -c '^#define R' "$WORK/rev.h")" "$(wc -w <<<"$revisions")" "--revisions: one number per revision"
 
+# The documentation's facts come from the same declaration
+perl "$TOP/contract/gen_docs.pl" "$TOP/contract" "$WORK/facts.md"
+ok $? "contract/gen_docs.pl accepts the declaration"
+cmp -s "$WORK/facts.md" "$TOP/docs/contract-facts.md"
+ok $? "docs/contract-facts.md is what the declaration makes of it (run make docs after changing contract/)"
+for t in $(data_lines "$TOP/contract/tables.tsv" | cut -f3); do
+    grep -q "^### $t (" "$WORK/facts.md" || missing_doc="$missing_doc $t"
+done
+is "${missing_doc:-}" "" "docs/contract-facts.md has a section for every table of the declaration"
+
 # A malformed declaration: a copy with one line changed
 bad() {
     local file=$1 from=$2 to=$3 want=$4 desc=$5
@@ -99,6 +109,14 @@ l=$(line_of event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard')
 bad event_triggers.tsv $'1.3\t1.3\tflashcard_schema_drop_guard' $'1.4\t\\N\tflashcard_schema_drop_guard' \
     "event_triggers.tsv:$(line_of event_triggers.tsv $'1.4\t\\N\tflashcard_schema_drop_guard'): overlaps the fact of line $l (both hold in 1.4): end one where the other begins" \
     "the same fact declared twice"
+l=$(line_of adopted_heads.tsv $'alembic-d606f59197e7\t1.3')
+bad adopted_heads.tsv $'alembic-d606f59197e7\t1.3' $'alembic-d606f59197e7\t1.9' \
+    "adopted_heads.tsv:$l: base \"1.9\" is not a revision of revisions.tsv" \
+    "an adopted head whose base is no revision"
+l=$(line_of adoption_differences.tsv $'no_type\treviewrating')
+bad adoption_differences.tsv $'no_type\treviewrating' $'no_enum\treviewrating' \
+    "adoption_differences.tsv:$l: kind must be default, no_label, no_type or no_index" \
+    "an accepted difference of no known kind"
 
 # make revision: a copy of the tree's control file, declaration and pgTAP directory
 scaffold() {

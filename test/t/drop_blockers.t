@@ -21,6 +21,8 @@
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_drop_blockers
 ROLE=flashcard_drop_blocker_role
+# The superuser the tests connect as (postgres as root; the user under pg_virtualenv otherwise)
+ME=$(psql -X -A -t -d postgres -c "SELECT current_user")
 # pg_virtualenv's server asks for passwords over TCP: the role gets one.
 PW=drop_blocker_pw
 
@@ -165,7 +167,7 @@ is "$(refusal "CREATE TEMP TABLE mine (r public.reviews); BEGIN; DROP EXTENSION 
 sql $DB -c "CREATE VIEW public.v_reviews AS SELECT id, quality FROM public.reviews"
 is "$(refusal "DROP EXTENSION flashcard_schema")" \
 'ERROR:  2BP01: DROP EXTENSION cannot drop flashcard_schema while view "public.v_reviews" depends on table "public.reviews"
-DETAIL:  View "public.v_reviews", owned by role "postgres", depends on table "public.reviews", which DROP EXTENSION drops. Nothing was changed.
+DETAIL:  View "public.v_reviews", owned by role "'"$ME"'", depends on table "public.reviews", which DROP EXTENSION drops. Nothing was changed.
 HINT:  Drop view "public.v_reviews" (and each object listed) first, or add CASCADE to drop them with the extension.' \
    "DROP EXTENSION (no CASCADE) with the app's view over reviews: 2BP01 naming the view and the way out"
 sql $DB -c "ALTER EVENT TRIGGER flashcard_schema_drop_guard DISABLE"
@@ -178,6 +180,16 @@ is "$(refusal "DROP EXTENSION flashcard_schema CASCADE")|$(installed)|$(sql $DB 
 'NOTICE:  00000: drop cascades to view v_reviews
 ok|0|0' \
    "DROP EXTENSION ... CASCADE with the view, tables empty: goes ahead, the view dropped with it"
+
+# --- the view a member of another extension dropped by the same statement -----
+sql $DB -c "CREATE EXTENSION flashcard_schema" -c "CREATE VIEW public.v_reviews AS SELECT id, quality FROM public.reviews" \
+    -c "CREATE EXTENSION pgtap" -c "ALTER EXTENSION pgtap ADD VIEW public.v_reviews"
+is "$(refusal "DROP EXTENSION flashcard_schema" | head -1)" \
+'ERROR:  2BP01: DROP EXTENSION cannot drop flashcard_schema while view "public.v_reviews" depends on table "public.reviews"' \
+   "control: the view, a member of another extension (pgtap) that stays, blocks DROP EXTENSION flashcard_schema"
+is "$(refusal "DROP EXTENSION pgtap, flashcard_schema")|$(installed)|$(sql $DB -c "SELECT count(*) FROM pg_views WHERE viewname = 'v_reviews'")" \
+   "ok|0|0" \
+   "DROP EXTENSION pgtap, flashcard_schema (no CASCADE): the view goes with pgtap, as PostgreSQL allows; nothing refused"
 
 # --- 1.3: its start trigger calls the same C function ---------------------------
 sql $DB -c "CREATE EXTENSION flashcard_schema VERSION '1.3'"

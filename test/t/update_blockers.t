@@ -23,6 +23,8 @@
 source "$(dirname "$0")/../lib/tap_helpers.bash"
 DB=flashcard_schema_test_blockers
 ROLE=flashcard_blocker_role
+# The superuser the tests connect as (postgres as root; the user under pg_virtualenv otherwise)
+ME=$(psql -X -A -t -d postgres -c "SELECT current_user")
 # pg_virtualenv's server asks for passwords over TCP: the role gets one.
 PW=blocker_pw
 
@@ -77,7 +79,7 @@ sql $DB -c "CREATE EXTENSION flashcard_schema VERSION '1.3'" -c "GRANT USAGE ON 
 sql $DB -c "CREATE VIEW public.v_quality AS SELECT id, quality FROM public.reviews"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.2 while view "public.v_quality" depends on table column "public.reviews.quality"
-DETAIL:  View "public.v_quality", owned by role "postgres", depends on table column "public.reviews.quality", which the downgrade changes the type of. Nothing was changed.
+DETAIL:  View "public.v_quality", owned by role "'"$ME"'", depends on table column "public.reviews.quality", which the downgrade changes the type of. Nothing was changed.
 HINT:  Drop view "public.v_quality" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.2 with a view over reviews.quality: 2BP01 naming the view, its owner and the way out"
 is "$(version $DB) $(sql $DB -c "SELECT count(*) FROM pg_views WHERE viewname = 'v_quality'")" "1.3 1" \
@@ -86,7 +88,7 @@ sql $DB -c "DROP VIEW public.v_quality" -c "ALTER EXTENSION flashcard_schema UPD
     -c "CREATE VIEW public.v_quality AS SELECT id, quality FROM public.reviews"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
 'ERROR:  2BP01: cannot update flashcard_schema to 1.3 while view "public.v_quality" depends on table column "public.reviews.quality"
-DETAIL:  View "public.v_quality", owned by role "postgres", depends on table column "public.reviews.quality", which the update changes the type of. Nothing was changed.
+DETAIL:  View "public.v_quality", owned by role "'"$ME"'", depends on table column "public.reviews.quality", which the update changes the type of. Nothing was changed.
 HINT:  Drop view "public.v_quality" (and each object listed), run the update, then create it again.' \
    "1.2 -> 1.3 (the update script's hook) with the same view: the same refusal"
 sql $DB -c "DROP VIEW public.v_quality" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
@@ -95,14 +97,14 @@ sql $DB -c "DROP VIEW public.v_quality" -c "ALTER EXTENSION flashcard_schema UPD
 sql $DB -c "CREATE VIEW public.v_status AS SELECT installed_version FROM public.flashcard_schema_status()"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.2 while view "public.v_status" depends on function "public.flashcard_schema_status()"
-DETAIL:  View "public.v_status", owned by role "postgres", depends on function "public.flashcard_schema_status()", which the downgrade drops and re-creates. Nothing was changed.
+DETAIL:  View "public.v_status", owned by role "'"$ME"'", depends on function "public.flashcard_schema_status()", which the downgrade drops and re-creates. Nothing was changed.
 HINT:  Drop view "public.v_status" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.2 with a view calling flashcard_schema_status(): 2BP01 naming the view"
 sql $DB -c "DROP VIEW public.v_status" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" \
     -c "CREATE VIEW public.v_status AS SELECT installed_version FROM public.flashcard_schema_status()"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
 'ERROR:  2BP01: cannot update flashcard_schema to 1.3 while view "public.v_status" depends on function "public.flashcard_schema_status()"
-DETAIL:  View "public.v_status", owned by role "postgres", depends on function "public.flashcard_schema_status()", which the update drops and re-creates. Nothing was changed.
+DETAIL:  View "public.v_status", owned by role "'"$ME"'", depends on function "public.flashcard_schema_status()", which the update drops and re-creates. Nothing was changed.
 HINT:  Drop view "public.v_status" (and each object listed), run the update, then create it again.' \
    "1.2 -> 1.3 with a view calling flashcard_schema_status(): the same refusal"
 sql $DB -c "DROP VIEW public.v_status" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
@@ -112,7 +114,7 @@ sql $DB -c "CREATE FUNCTION public.mean_quality() RETURNS numeric LANGUAGE sql
             BEGIN ATOMIC SELECT avg(quality::text::int) FROM public.reviews; END"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.2 while function "public.mean_quality()" depends on table column "public.reviews.quality"
-DETAIL:  Function "public.mean_quality()", owned by role "postgres", depends on table column "public.reviews.quality", which the downgrade changes the type of. Nothing was changed.
+DETAIL:  Function "public.mean_quality()", owned by role "'"$ME"'", depends on table column "public.reviews.quality", which the downgrade changes the type of. Nothing was changed.
 HINT:  Drop function "public.mean_quality()" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.2 with a function whose body reads reviews.quality: 2BP01 naming it"
 sql $DB -c "DROP FUNCTION public.mean_quality()"
@@ -154,7 +156,7 @@ sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'"
 sql $DB -c "CREATE FUNCTION public.level_rank(l public.decklevel) RETURNS int LANGUAGE sql AS 'SELECT 1'"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.1 while function "public.level_rank(public.decklevel)" depends on type "public.decklevel"
-DETAIL:  Function "public.level_rank(public.decklevel)", owned by role "postgres", depends on type "public.decklevel", which the downgrade re-creates. Nothing was changed.
+DETAIL:  Function "public.level_rank(public.decklevel)", owned by role "'"$ME"'", depends on type "public.decklevel", which the downgrade re-creates. Nothing was changed.
 HINT:  Drop function "public.level_rank(public.decklevel)" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.1 with an app's function taking decklevel: 2BP01 naming it"
 sql $DB -c "DROP FUNCTION public.level_rank(public.decklevel)"
@@ -163,7 +165,7 @@ sql $DB -c "DROP FUNCTION public.level_rank(public.decklevel)"
 sql $DB -c "CREATE TABLE public.app_goals (id int PRIMARY KEY, target public.decklevel)"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.1'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.1 while table column "public.app_goals.target" depends on type "public.decklevel"
-DETAIL:  Table column "public.app_goals.target", owned by role "postgres", depends on type "public.decklevel", which the downgrade re-creates. Nothing was changed.
+DETAIL:  Table column "public.app_goals.target", owned by role "'"$ME"'", depends on type "public.decklevel", which the downgrade re-creates. Nothing was changed.
 HINT:  Drop table column "public.app_goals.target" (and each object listed), run the downgrade, then create it again.' \
    "1.3 -> 1.1 with the app's table column of decklevel: 2BP01 naming it"
 sql $DB -c "DROP TABLE public.app_goals"
@@ -172,7 +174,7 @@ sql $DB -c "DROP TABLE public.app_goals"
 sql $DB -c "CREATE FUNCTION public.flashcard_schema_revision(verbose boolean DEFAULT false) RETURNS text LANGUAGE sql AS 'SELECT 1'"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'")" \
 'ERROR:  42725: cannot downgrade flashcard_schema to 1.2 while function "public.flashcard_schema_revision(boolean)" makes calls of flashcard_schema_revision() ambiguous
-DETAIL:  It is not the extension'"'"'s, it is owned by role "postgres", and all its arguments have defaults: a call of flashcard_schema_revision() without arguments, as the extension'"'"'s scripts and its documentation make, matches it as well as the extension'"'"'s own. Nothing was changed.
+DETAIL:  It is not the extension'"'"'s, it is owned by role "'"$ME"'", and all its arguments have defaults: a call of flashcard_schema_revision() without arguments, as the extension'"'"'s scripts and its documentation make, matches it as well as the extension'"'"'s own. Nothing was changed.
 HINT:  Drop or rename function "public.flashcard_schema_revision(boolean)", run the downgrade again, and keep others from creating functions in schema "public" (REVOKE CREATE ON SCHEMA ... FROM PUBLIC).' \
    "1.3 -> 1.2 with an overload of revision() whose arguments all have defaults: 42725 in our words, before the script's call"
 sql $DB -c "DROP FUNCTION public.flashcard_schema_revision(boolean)" -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.2'" \
@@ -216,7 +218,7 @@ sql $DB -c "ALTER EXTENSION flashcard_schema UPDATE TO '1.4'" \
         -c "CREATE VIEW public.v_login AS SELECT id, auth0_id FROM public.users"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.3 while view "public.v_login" depends on table column "public.users.auth0_id"
-DETAIL:  View "public.v_login", owned by role "postgres", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
+DETAIL:  View "public.v_login", owned by role "'"$ME"'", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
 HINT:  Drop view "public.v_login" (and each object listed), run the downgrade, then create it again.' \
    "1.4 -> 1.3 with a view over users.auth0_id (a 1.4 column): 2BP01 naming the view (the contract says what goes)"
 sql $DB -c "DROP VIEW public.v_login"
@@ -225,7 +227,7 @@ sql $DB -c "DROP VIEW public.v_login"
 sql $DB -c "CREATE TABLE public.app_login (auth0_id varchar(255) REFERENCES public.users (auth0_id))"
 is "$(refusal "ALTER EXTENSION flashcard_schema UPDATE TO '1.3'")" \
 'ERROR:  2BP01: cannot downgrade flashcard_schema to 1.3 while table constraint "app_login_auth0_id_fkey on public.app_login" depends on table column "public.users.auth0_id"
-DETAIL:  Table constraint "app_login_auth0_id_fkey on public.app_login", owned by role "postgres", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
+DETAIL:  Table constraint "app_login_auth0_id_fkey on public.app_login", owned by role "'"$ME"'", depends on table column "public.users.auth0_id", which the downgrade drops. Nothing was changed.
 HINT:  Drop table constraint "app_login_auth0_id_fkey on public.app_login" (and each object listed), run the downgrade, then create it again.' \
    "1.4 -> 1.3 with the app's foreign key into users.auth0_id (a 1.4 column): 2BP01 naming the constraint"
 sql $DB -c "DROP TABLE public.app_login" -c "CREATE TABLE public.app_notes (user_id uuid REFERENCES public.users (id))"
