@@ -79,9 +79,11 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing Citus's build dependencies: ${missing[*]}"
-    "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
+    # run.sh builds Citus and pg_tle side by side: one apt-get at a time
+    # (a second one fails at once on apt's lock), through a lock of our own.
+    flock "${TMPDIR:-/tmp}/flashcard_schema-apt.lock" "${SUDO[@]}" apt-get update -qq
+    flock "${TMPDIR:-/tmp}/flashcard_schema-apt.lock" "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 build=${CITUS_BUILD_DIR:-/var/tmp/flashcard_schema-citus/$major}

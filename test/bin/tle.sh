@@ -82,9 +82,11 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing pg_tle's build dependencies: ${missing[*]}"
-    "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
+    # run.sh builds Citus and pg_tle side by side: one apt-get at a time
+    # (a second one fails at once on apt's lock), through a lock of our own.
+    flock "${TMPDIR:-/tmp}/flashcard_schema-apt.lock" "${SUDO[@]}" apt-get update -qq
+    flock "${TMPDIR:-/tmp}/flashcard_schema-apt.lock" "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 build=${PG_TLE_BUILD_DIR:-/var/tmp/flashcard_schema-pg_tle/$major}
