@@ -43,6 +43,16 @@ summarize() {
     esac
     mapfile -t prove_files < <(grep -E '^Files=[0-9]+, Tests=[0-9]+' "$log" | sed -E 's/^Files=([0-9]+), Tests=([0-9]+).*/\1 \2/')
     pgtap=${prove_files[0]:-"? ?"}; prove=${prove_files[1]:-"? ?"}; cluster=${prove_files[2]:-"? ?"}
+    # run.sh may run the multi-server tests in two turns (those without Citus
+    # while it builds, then citus.t): one line each, added up
+    local i files tests
+    if [ ${#prove_files[@]} -gt 3 ]; then
+        files=0 tests=0
+        for ((i = 2; i < ${#prove_files[@]}; i++)); do
+            files=$((files + ${prove_files[i]% *})); tests=$((tests + ${prove_files[i]#* }))
+        done
+        cluster="$files $tests"
+    fi
     printf 'pg_regress %s, pgTAP %s files %s assertions, prove %s scripts %s assertions, multi-server %s scripts %s assertions%s' \
         "$regress" ${pgtap% *} ${pgtap#* } ${prove% *} ${prove#* } ${cluster% *} ${cluster#* } \
         "$(grep -q 'citus.t .*skipped' "$log" && echo ' (Citus skipped)')$(grep -q 'tle_\(routes\|both\).t .*skipped' "$log" && echo ' (pg_tle skipped)')"
